@@ -1,0 +1,124 @@
+"""Data passed between the pipeline stages.
+
+`Source` is what a reader produces from bytes; `Report` is the extracted report data model whose JSON
+form is described by `schemas/report.schema.json`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = "1"
+
+
+@dataclass
+class Grid:
+    """A table expanded to a full rectangular grid (rowspan/colspan cells repeated)."""
+
+    rows: list[list[str]]
+    index: int  # 1-based table number in the document
+    line: int  # index into Source.lines where the table stands (0-based)
+    images: int = 0  # <img> elements inside the table
+
+
+@dataclass
+class Source:
+    """A document after reading: its text lines, native tables and what the container says about it."""
+
+    path: str
+    format: str  # html | text | pdf | docx | json
+    lines: list[str] = field(default_factory=list)
+    tables: list[Grid] = field(default_factory=list)
+    images: int = 0  # images in the body (tables pasted as pictures show up here)
+    image_pages: list[int] = field(default_factory=list)  # PDF pages without a text layer
+    metadata: dict[str, str] = field(default_factory=dict)  # e.g. {"created": "2025-02-25", "title": …}
+    data: dict[str, Any] | None = None  # a report given directly as JSON data
+
+
+@dataclass
+class CellValue:
+    """One template cell: parsed value (None when blank or unreadable), raw text and where it came from."""
+
+    value: float | int | None
+    raw: str
+    source: dict[str, Any]  # {"line": n} or {"table": t, "row": r, "col": c}
+    status: str = "ok"  # ok | blank | unreadable
+
+
+@dataclass
+class Section:
+    number: int | None  # template section number 1–6, None for other headings
+    title: str  # as written
+    heading_number: int | None  # the number the heading itself carries (一 → 1)
+    line: int
+    text: str = ""
+    wording: str = "exact"  # exact | variant | other
+
+
+@dataclass
+class TableInfo:
+    status: str  # present | absent | referenced | image | blank
+    template: str | None = None  # 2019 | 2021 | None
+    source: str | None = None  # grid | text
+    location: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)  # layout remarks, e.g. "other_single_row"
+    reference: str | None = None  # the text that references an absent table
+
+
+@dataclass
+class Published:
+    date: str  # ISO date
+    source: str  # page | pdf_metadata | signature | data
+
+
+@dataclass
+class Document:
+    kind: str  # annual_report | legacy_annual_report | not_annual_report
+    year: int | None
+    issuer: str | None
+    issuer_kind: str  # government | department | unknown
+    published: Published | None
+    template: str | None  # 2019 | 2021 | mixed | None
+    title: str | None = None
+    kind_reason: str = ""
+
+
+@dataclass
+class Report:
+    """The extracted report data model."""
+
+    file: str
+    format: str
+    document: Document
+    sections: list[Section] = field(default_factory=list)
+    other_headings: list[Section] = field(default_factory=list)
+    numbering_gaps: list[int] = field(default_factory=list)
+    tables: dict[str, TableInfo] = field(default_factory=dict)
+    cells: dict[str, CellValue] = field(default_factory=dict)
+    text: str = ""
+
+    def value(self, address: str) -> float | int | None:
+        cell = self.cells.get(address)
+        return cell.value if cell else None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["schema_version"] = SCHEMA_VERSION
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        doc = dict(data["document"])
+        doc["published"] = Published(**doc["published"]) if doc.get("published") else None
+        return cls(
+            file=data.get("file", ""),
+            format=data.get("format", "json"),
+            document=Document(**doc),
+            sections=[Section(**s) for s in data.get("sections", [])],
+            other_headings=[Section(**s) for s in data.get("other_headings", [])],
+            numbering_gaps=list(data.get("numbering_gaps", [])),
+            tables={k: TableInfo(**v) for k, v in data.get("tables", {}).items()},
+            cells={k: CellValue(**v) for k, v in data.get("cells", {}).items()},
+            text=data.get("text", ""),
+        )

@@ -1,0 +1,85 @@
+"""Read stage: bytes → `Source`. The reader is chosen by content (magic bytes), not by file extension."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from gkcheck.errors import GkError, ReadError
+from gkcheck.model import Source
+from gkcheck.read.sniff import sniff
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+def _reader(kind: str) -> Callable[[bytes, str], Source]:
+    if kind == "html":
+        from gkcheck.read.html import read_html
+
+        return read_html
+    if kind == "text":
+        from gkcheck.read.text import read_text
+
+        return read_text
+    if kind == "json":
+        return read_json
+    if kind == "pdf":
+        from gkcheck.read.pdf import read_pdf
+
+        return read_pdf
+    if kind == "docx":
+        from gkcheck.read.docx import read_docx
+
+        return read_docx
+    raise ReadError(f"不支持的文件类型：{kind}")
+
+
+def read_json(data: bytes, path: str) -> Source:
+    """A report given directly in the report data format (schemas/report.schema.json)."""
+    try:
+        payload = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReadError(f"JSON 无法解析：{exc}") from exc
+    if not isinstance(payload, dict) or "document" not in payload or "cells" not in payload:
+        raise ReadError("JSON 文件不是报告数据格式（缺少 document 或 cells）")
+    return Source(path=path, format="json", data=payload)
+
+
+def read_bytes(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    """Read one document's bytes; every failure becomes a ReadError naming the cause."""
+    if not data:
+        raise ReadError("文件为空", path)
+    if len(data) > max_bytes:
+        raise ReadError(f"文件过大（{len(data)} 字节，上限 {max_bytes} 字节，可用 --max-bytes 调整）", path)
+    kind = sniff(data)
+    try:
+        source = _reader(kind)(data, path)
+    except GkError as exc:
+        exc.path = exc.path or path
+        raise
+    except (MemoryError, RecursionError) as exc:
+        raise ReadError(f"文件结构过于复杂，无法在限定资源内读取（{type(exc).__name__}）", path) from exc
+    except Exception as exc:  # noqa: BLE001 - a reader bug must still become a clear per-file error
+        raise ReadError(f"文件损坏或格式异常，无法读取（{type(exc).__name__}: {exc}）", path) from exc
+    return source
+
+
+def read_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise ReadError("这是一个文件夹，不是文件", str(p))
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise ReadError(f"文件过大（{size} 字节，上限 {max_bytes} 字节，可用 --max-bytes 调整）", str(p))
+        data = p.read_bytes()
+    except FileNotFoundError as exc:
+        raise ReadError("文件不存在", str(p)) from exc
+    except PermissionError as exc:
+        raise ReadError("没有读取权限", str(p)) from exc
+    except IsADirectoryError as exc:
+        raise ReadError("这是一个文件夹，不是文件", str(p)) from exc
+    except OSError as exc:
+        raise ReadError(f"无法读取文件：{exc.strerror or exc}", str(p)) from exc
+    return read_bytes(data, str(p), max_bytes)

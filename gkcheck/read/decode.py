@@ -1,0 +1,64 @@
+"""Turning bytes into text: BOM, then a declared charset, else valid UTF-8, else GB18030."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_DECLARED = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_GB_FAMILY = {"gb2312", "gbk", "gb18030", "cp936", "x-gbk", "euc-cn"}
+_SINGLE_BYTE = {"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "ascii", "us-ascii"}
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset named in a <meta> tag or XML declaration within the first 4 KB, if any."""
+    match = _DECLARED.search(data[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii", "ignore").lower()
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return None
+    return name
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Decode report bytes; returns (text, encoding used).
+
+    A declared GB or single-byte charset is overruled when the bytes are valid, non-ASCII UTF-8: pages
+    often keep an old `charset=gb2312` after being re-saved as UTF-8.
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data.decode(name, errors="replace"), name
+    utf8 = _is_utf8(data)
+    if declared:
+        name = declared.lower()
+        wrong = utf8 and not data.isascii() and (name in _GB_FAMILY or name in _SINGLE_BYTE)
+        if not wrong:
+            if name in _GB_FAMILY:
+                name = "gb18030"  # a superset: pages declaring gb2312 routinely use GBK characters
+            try:
+                return data.decode(name), name
+            except (UnicodeDecodeError, LookupError):
+                pass
+    if utf8:
+        return data.decode("utf-8"), "utf-8"
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace"), "gb18030"

@@ -1,0 +1,148 @@
+"""HTML reader (lxml): full pages or bare fragments; tables expanded into full grids.
+
+No entity resolution and no network access; scripts, styles and comments are dropped. Tables that contain
+other tables are treated as layout: only innermost tables become grids.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree, html
+
+from gkcheck.errors import ReadError
+from gkcheck.model import Grid, Source
+from gkcheck.read.decode import declared_charset, decode_bytes
+
+MAX_SPAN = 64  # a larger rowspan/colspan is clamped: real report tables never need more
+MAX_GRID_CELLS = 20_000
+
+_BLOCK = {
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure",
+    "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p",
+    "pre", "section", "table", "tr", "td", "th", "caption", "ul", "center", "title",
+}
+_DROP = {"script", "style", "noscript", "template", "head", "iframe", "object", "embed", "svg", "math"}
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+
+
+def _parser() -> html.HTMLParser:
+    return html.HTMLParser(
+        recover=True, no_network=True, remove_comments=True, remove_pis=True, default_doctype=False
+    )
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(MAX_SPAN, int(str(value).strip() or 1)))
+    except ValueError:
+        return 1
+
+
+def _cell_text(cell: etree._Element) -> str:
+    parts: list[str] = []
+    for node in cell.iter():
+        if node.tag in ("br", "p", "div") and parts:
+            parts.append("\n")
+        if isinstance(node.tag, str) and node.tag not in _DROP and node.text:
+            parts.append(node.text)
+        if node is not cell and node.tail:
+            parts.append(node.tail)
+    return "\n".join(_SPACES.sub(" ", p).strip() for p in "".join(parts).split("\n")).strip()
+
+
+def _own_rows(table: etree._Element) -> list[etree._Element]:
+    rows = []
+    for child in table:
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            rows.extend(r for r in child if r.tag == "tr")
+    return rows
+
+
+def expand_table(table: etree._Element) -> list[list[str]]:
+    """Expand a <table> into a rectangular grid, repeating merged cells in every slot they cover."""
+    grid: dict[tuple[int, int], str] = {}
+    width = 0
+    rows = _own_rows(table)
+    for r, tr in enumerate(rows):
+        c = 0
+        for cell in tr:
+            if cell.tag not in ("td", "th"):
+                continue
+            while (r, c) in grid:
+                c += 1
+            text = _cell_text(cell)
+            rs, cs = _span(cell.get("rowspan")), _span(cell.get("colspan"))
+            rs = min(rs, len(rows) - r)
+            for dr in range(rs):
+                for dc in range(cs):
+                    grid[(r + dr, c + dc)] = text
+            if len(grid) > MAX_GRID_CELLS:
+                raise ReadError("表格过大（单元格数超过上限），疑似恶意构造的文件")
+            c += cs
+            width = max(width, c)
+    return [[grid.get((r, c), "") for c in range(width)] for r in range(len(rows))]
+
+
+def _is_leaf_table(node: etree._Element) -> bool:
+    return node.tag == "table" and node.find(".//table") is None
+
+
+def read_html(data: bytes, path: str) -> Source:
+    text, encoding = decode_bytes(data, declared_charset(data))
+    if not text.strip():
+        raise ReadError("文件内容为空")
+    try:
+        root = html.fromstring(text, parser=_parser())
+    except (etree.ParserError, ValueError) as exc:
+        raise ReadError(f"无法解析 HTML：{exc}") from exc
+    if root is None:
+        raise ReadError("无法解析 HTML：没有内容")
+    lines: list[str] = []
+    tables: list[Grid] = []
+    current: list[str] = []
+    images = 0
+
+    def flush() -> None:
+        line = _SPACES.sub(" ", "".join(current)).strip()
+        current.clear()
+        if line:
+            lines.extend(part.strip() for part in line.split("\n") if part.strip())
+
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, node in walker:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if event == "start":
+            if tag in _DROP:
+                walker.skip_subtree()
+                continue
+            if tag == "img":
+                images += 1
+            if tag in _BLOCK:
+                flush()
+            if _is_leaf_table(node):
+                grid = expand_table(node)
+                n_img = len(node.findall(".//img"))
+                images += n_img
+                tables.append(Grid(rows=grid, index=len(tables) + 1, line=len(lines), images=n_img))
+                walker.skip_subtree()
+                continue
+            if node.text and tag:
+                current.append(node.text)
+        else:
+            if tag in _BLOCK:
+                flush()
+            if node.tail and node is not root:
+                current.append(node.tail)
+    flush()
+    title = root.findtext(".//title") or ""
+    meta = {"encoding": encoding}
+    if title.strip():
+        meta["title"] = title.strip()
+    for m in root.iter("meta"):
+        name = (m.get("name") or "").lower()
+        if name in ("pubdate", "publishdate", "firstpublishedtime", "articlepublishdate"):
+            meta["published"] = (m.get("content") or "").strip()
+    return Source(path=path, format="html", lines=lines, tables=tables, images=images, metadata=meta)
