@@ -31,6 +31,7 @@ class Source:
     lines: list[str] = field(default_factory=list)
     tables: list[Grid] = field(default_factory=list)
     images: int = 0  # images in the body (tables pasted as pictures show up here)
+    image_lines: list[int] = field(default_factory=list)  # Source.lines index where each image stands
     image_pages: list[int] = field(default_factory=list)  # PDF pages without a text layer
     metadata: dict[str, str] = field(default_factory=dict)  # e.g. {"created": "2025-02-25", "title": …}
     data: dict[str, Any] | None = None  # a report given directly as JSON data
@@ -67,6 +68,16 @@ class TableInfo:
 
 
 @dataclass
+class Attachment:
+    """A table or statistics sheet the text refers to as an attachment (附件/附表)."""
+
+    text: str
+    line: int
+    table: str | None  # t2 | t3 | t4 | None (a statistics sheet of another layout)
+    present: bool
+
+
+@dataclass
 class Published:
     date: str  # ISO date
     source: str  # page | pdf_metadata | signature | data
@@ -96,6 +107,7 @@ class Report:
     numbering_gaps: list[int] = field(default_factory=list)
     tables: dict[str, TableInfo] = field(default_factory=dict)
     cells: dict[str, CellValue] = field(default_factory=dict)
+    attachments: list[Attachment] = field(default_factory=list)
     text: str = ""
 
     def value(self, address: str) -> float | int | None:
@@ -120,5 +132,6 @@ class Report:
             numbering_gaps=list(data.get("numbering_gaps", [])),
             tables={k: TableInfo(**v) for k, v in data.get("tables", {}).items()},
             cells={k: CellValue(**v) for k, v in data.get("cells", {}).items()},
+            attachments=[Attachment(**a) for a in data.get("attachments", [])],
             text=data.get("text", ""),
         )

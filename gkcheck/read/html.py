@@ -104,6 +104,7 @@ def read_html(data: bytes, path: str) -> Source:
     tables: list[Grid] = []
     current: list[str] = []
     images = 0
+    image_lines: list[int] = []
 
     def flush() -> None:
         line = _SPACES.sub(" ", "".join(current)).strip()
@@ -120,6 +121,7 @@ def read_html(data: bytes, path: str) -> Source:
                 continue
             if tag == "img":
                 images += 1
+                image_lines.append(len(lines))
             if tag in _BLOCK:
                 flush()
             if _is_leaf_table(node):
@@ -145,4 +147,6 @@ def read_html(data: bytes, path: str) -> Source:
         name = (m.get("name") or "").lower()
         if name in ("pubdate", "publishdate", "firstpublishedtime", "articlepublishdate"):
             meta["published"] = (m.get("content") or "").strip()
-    return Source(path=path, format="html", lines=lines, tables=tables, images=images, metadata=meta)
+    return Source(
+        path=path, format="html", lines=lines, tables=tables, images=images, image_lines=image_lines, metadata=meta
+    )

@@ -1,0 +1,132 @@
+"""Extract stage: `Source` → `Report` (document facts, sections, template cells, table status)."""
+
+from __future__ import annotations
+
+import re
+
+from gkcheck.extract import metadata as meta
+from gkcheck.extract.normalize import norm
+from gkcheck.extract.sections import find_sections
+from gkcheck.extract.tables_grid import map_grids
+from gkcheck.extract.tables_text import TextTable, rebuild_tables
+from gkcheck.model import Attachment, Document, Published, Report, Source, TableInfo
+from gkcheck.templates import load_template
+
+TABLES = ("t2", "t3", "t4")
+_ATTACH = re.compile(r"^\s*(附件|附表)\s*[0-9一二三四五六]*\s*[:：.、]?")
+_ITEM = re.compile(r"^\s*[0-9]\s*[.、．]")
+_TABLE_WORDS = {"t2": ("主动公开",), "t3": ("收到和处理", "申请情况"), "t4": ("行政复议", "行政诉讼")}
+
+
+def _attachments(lines: list[str]) -> list[Attachment]:
+    found: list[Attachment] = []
+    after = -10
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if _ATTACH.match(text):
+            after = i
+        elif not (_ITEM.match(text) and i - after <= 3):
+            continue
+        else:
+            after = i
+        body = _ATTACH.sub("", text)
+        table = next((t for t, words in _TABLE_WORDS.items() if any(w in body for w in words)), None)
+        if table or "表" in body:
+            found.append(Attachment(text=text, line=i + 1, table=table, present=False))
+    return found
+
+
+def _kind(title: str | None, year: int | None, sections_found: int, tables_found: int,
+          text: str) -> tuple[str, str]:
+    legacy_marks = [m for m in meta.LEGACY_MARKS if m in text]
+    if title:
+        if year is not None and year <= 2018:
+            return "legacy_annual_report", f"标题为{year}年度报告，属于2019年修订《条例》施行前的旧格式年报"
+        return "annual_report", f"标题为「{title}」"
+    if tables_found or sections_found >= 4:
+        return "annual_report", "未找到年度报告标题，但包含年度报告模板的章节或表格"
+    if sections_found >= 3 and len(legacy_marks) >= 2:
+        return "legacy_annual_report", "未找到标题，但章节与附表具有2019年前旧格式年报的特征"
+    return "not_annual_report", "没有“政府信息公开工作年度报告”标题，也没有年度报告模板的章节或统计表格"
+
+
+def _status(table: TextTable | None) -> str:
+    if table is None:
+        return "absent"
+    return "blank" if all(c.status == "blank" for c in table.cells.values()) else "present"
+
+
+def extract(source: Source) -> Report:
+    """Build the report data model from a read document."""
+    if source.data is not None:
+        report = Report.from_dict(source.data)
+        report.file = source.path
+        return report
+    lines = source.lines
+    text = "\n".join(lines)
+    title, _ = meta.find_title(lines, source.metadata.get("title"))
+    year = meta.report_year(title, text)
+    year_default = "2021" if year is None or year >= 2021 else "2019"
+    grid_tables, image_grids = map_grids(source.tables, year_default)
+    text_tables = rebuild_tables(lines, year_default) if len(grid_tables) < 3 else {}
+    tables = {t: grid_tables.get(t) or text_tables.get(t) for t in TABLES}
+    sections, others, gaps = find_sections(lines, load_template(year_default).sections)
+    found = {t: tb for t, tb in tables.items() if tb is not None}
+    kind, reason = _kind(title, year, sum(1 for s in sections if s.heading_number), len(found), text)
+    issuer = meta.issuer_from_title(title)
+    ikind = meta.issuer_kind(issuer)
+    versions = {t: tb.version for t, tb in found.items() if t != "t4"}
+    distinct = set(versions.values())
+    overall = distinct.pop() if len(distinct) == 1 else ("mixed" if distinct else None)
+    attachments = _attachments(lines)
+    report = Report(
+        file=source.path,
+        format=source.format,
+        document=Document(kind=kind, year=year, issuer=issuer, issuer_kind=ikind,
+                          published=meta.published_date(source, lines), template=overall, title=title,
+                          kind_reason=reason),
+        sections=sections,
+        other_headings=others,
+        numbering_gaps=gaps,
+        text=text,
+    )
+    t4_version = overall if overall in ("2019", "2021") else year_default
+    for name in TABLES:
+        table = tables[name]
+        info = TableInfo(status=_status(table))
+        if table is not None:
+            info.template = t4_version if name == "t4" else table.version
+            info.source = "grid" if table is grid_tables.get(name) else "text"
+            info.location = {"line": table.start + 1}
+            info.notes = table.notes
+            report.cells.update(table.cells)
+        else:
+            refs = [a for a in attachments if a.table == name]
+            if image_grids or source.image_pages or _images_in_sections(source, sections, name):
+                info.status = "image"
+            elif refs:
+                info.status = "referenced"
+                info.reference = refs[0].text
+        report.tables[name] = info
+    for a in attachments:
+        a.present = a.table is not None and report.tables[a.table].status in ("present", "blank")
+    report.attachments = attachments
+    return report
+
+
+def _images_in_sections(source: Source, sections, table: str) -> bool:
+    """An image placed inside the section that should hold the table (a table pasted as a picture)."""
+    number = {"t2": 2, "t3": 3, "t4": 4}[table]
+    starts = {s.number: s.line for s in sections if s.heading_number}
+    if number not in starts:
+        return False
+    later = [ln for n, ln in starts.items() if ln > starts[number]]
+    end = min(later) if later else len(source.lines) + 1
+    return any(starts[number] - 1 <= i <= end - 1 for i in source.image_lines)
+
+
+def published_of(report: Report) -> Published | None:
+    return report.document.published
+
+
+__all__ = ["extract", "norm"]

@@ -1,0 +1,41 @@
+"""Shared helpers for filling template cells from a table found by label anchoring."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gkcheck.extract.normalize import matches, norm
+from gkcheck.extract.numbers import parse_number
+from gkcheck.model import CellValue
+from gkcheck.templates import Row, TableDef
+
+
+def match_row(label: str, table: TableDef, exclude: tuple[str, ...] = ()) -> Row | None:
+    """The template row whose match patterns occur in the (normalised) label text."""
+    text = norm(label)
+    if not text:
+        return None
+    for row in table.rows:
+        if row.key not in exclude and matches(text, row.match):
+            return row
+    return None
+
+
+def make_cell(raw: str, source: dict[str, Any]) -> CellValue:
+    value, status = parse_number(raw)
+    return CellValue(value=value, raw=raw, source=source, status=status)
+
+
+def blank_cell(source: dict[str, Any] | None = None) -> CellValue:
+    return CellValue(value=None, raw="", source=source or {}, status="blank")
+
+
+def detect_version(texts: list[str], table: str, versions: dict[str, TableDef], default: str) -> str:
+    """Pick the template version whose signature labels occur in the table text."""
+    joined = norm("".join(texts))
+    scores = {v: sum(1 for s in t.signatures if norm(s) in joined) for v, t in versions.items()}
+    best = max(scores.values(), default=0)
+    if best == 0:
+        return default
+    winners = [v for v, s in scores.items() if s == best]
+    return default if default in winners else winners[0]

@@ -1,0 +1,43 @@
+"""Text normalisation for label matching: width, spaces, numbering punctuation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WS = re.compile(r"\s+")
+_NUM_PUNCT = re.compile(r"(?<![0-9])([0-9]{1,2})[、,，．]")
+CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def norm(text: str) -> str:
+    """NFKC (full → half width), no whitespace, `1、`/`1，` → `1.`."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _WS.sub("", text)
+    return _NUM_PUNCT.sub(r"\1.", text)
+
+
+def matches(text: str, patterns: tuple[str, ...] | list[str]) -> bool:
+    """True when normalised `text` contains a pattern; patterns starting with ^ are regular expressions."""
+    for pattern in patterns:
+        if pattern.startswith("^"):
+            if re.search(pattern, text):
+                return True
+        elif norm(pattern) in text:
+            return True
+    return False
+
+
+def cn_number(text: str) -> int | None:
+    """一 → 1 … 十九 → 19 (enough for heading numbers)."""
+    if not text or any(ch not in CN_DIGITS for ch in text):
+        return None
+    if len(text) == 1:
+        return CN_DIGITS[text]
+    if text[0] == "十":
+        return 10 + CN_DIGITS[text[1]] if len(text) == 2 else None
+    if len(text) == 2 and text[1] == "十":
+        return CN_DIGITS[text[0]] * 10
+    if len(text) == 3 and text[1] == "十":
+        return CN_DIGITS[text[0]] * 10 + CN_DIGITS[text[2]]
+    return None

@@ -1,0 +1,81 @@
+"""Section headings: the six template sections, other headings, numbering gaps."""
+
+from __future__ import annotations
+
+import re
+
+from gkcheck.extract.normalize import cn_number, norm
+from gkcheck.extract.tables_text import split_line
+from gkcheck.model import Section
+
+_HEADING = re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*[、.．,，]\s*(\S.*)$")
+_TABLE_ROW_LABELS = ("本年新收", "上年结转", "结转下年度", "本年度办理结果")
+MAX_TITLE = 40
+
+
+def _heading(line: str) -> tuple[int, str] | None:
+    m = _HEADING.match(line)
+    if not m:
+        return None
+    number = cn_number(m.group(1))
+    title = m.group(2).strip()
+    if number is None or not title:
+        return None
+    if "。" in title:
+        title = title.split("。", 1)[0]
+        if len(title) > MAX_TITLE:
+            return None
+    if len(title) > MAX_TITLE or split_line(line)[1]:
+        return None
+    if any(k in norm(title) for k in _TABLE_ROW_LABELS):
+        return None
+    return number, title
+
+
+def _template_section(title: str, number: int, sections: list[dict]) -> tuple[int | None, str]:
+    """Which template section a heading is: exact title, or a variant wording (keywords), else none.
+    Among keyword matches the one carrying the heading's own number wins."""
+    text = norm(title).rstrip("。:")
+    for sec in sections:
+        if text == norm(sec["title"]):
+            return sec["number"], "exact"
+    candidates = [sec["number"] for sec in sections if any(k in text for k in sec["keywords"])]
+    if not candidates:
+        return None, "other"
+    return (number if number in candidates else candidates[0]), "variant"
+
+
+def find_sections(lines: list[str], sections: list[dict]) -> tuple[list[Section], list[Section], list[int]]:
+    """Return (template sections found, other top-level headings, numbering gaps)."""
+    headings: list[Section] = []
+    for i, line in enumerate(lines):
+        found = _heading(line)
+        if not found:
+            continue
+        number, title = found
+        template_no, wording = _template_section(title, number, sections)
+        headings.append(Section(number=template_no, title=line.strip(), heading_number=number, line=i + 1,
+                                wording=wording))
+    for k, sec in enumerate(headings):
+        end = headings[k + 1].line - 1 if k + 1 < len(headings) else len(lines)
+        sec.text = "\n".join(x for x in lines[sec.line:end] if x.strip())
+    found: list[Section] = []
+    seen: set[int] = set()
+    others: list[Section] = []
+    for sec in headings:
+        if sec.number is not None and sec.number not in seen:
+            seen.add(sec.number)
+            found.append(sec)
+        else:
+            sec.number = None
+            sec.wording = "other"
+            others.append(sec)
+    numbers = [h.heading_number for h in headings if h.heading_number is not None]
+    gaps = sorted(set(range(1, max(numbers, default=0) + 1)) - set(numbers)) if numbers else []
+    if 1 not in seen and headings:
+        intro = [x for x in lines[: headings[0].line - 1] if x.strip()]
+        text = "\n".join(intro)
+        if len(text) >= 150:
+            found.insert(0, Section(number=1, title="", heading_number=None, line=1, text=text,
+                                    wording="untitled"))
+    return found, others, gaps

@@ -1,0 +1,185 @@
+"""Mapping native tables (HTML/DOCX grids) onto the template tables."""
+
+from __future__ import annotations
+
+from gkcheck.extract.cells import make_cell, match_row
+from gkcheck.extract.normalize import matches, norm
+from gkcheck.extract.numbers import parse_number
+from gkcheck.extract.tables_text import TextTable
+from gkcheck.model import CellValue, Grid
+from gkcheck.templates import TableDef, load_template
+
+T4_GROUPS = (("复议后起诉", "litigation_after_review"), ("直接起诉", "litigation_direct"),
+             ("未经复议", "litigation_direct"), ("行政复议", "review"))
+T4_COLUMNS = (("维持", "upheld"), ("纠正", "corrected"), ("其他", "other"), ("尚未", "pending"),
+              ("审结", "pending"), ("总计", "total"), ("合计", "total"))
+
+
+def classify(grid: Grid) -> str | None:
+    """Which template table a grid holds: t2, t3, t4 or None."""
+    text = norm("".join(cell for row in grid.rows for cell in row))
+    if "本年新收" in text or "上年结转" in text or "予以公开" in text and "不予公开" in text:
+        return "t3"
+    if "结果维持" in text or "行政复议" in text and "行政诉讼" in text and "尚未审结" in text:
+        return "t4"
+    if "第二十条" in text or "信息内容" in text or "行政许可" in text and "行政处罚" in text:
+        return "t2"
+    return None
+
+
+def _is_value(cell: str) -> bool:
+    return parse_number(cell)[1] != "unreadable"
+
+
+def _distinct(cells: list[str]) -> list[str]:
+    out: list[str] = []
+    for c in cells:
+        if c and (not out or out[-1] != c):
+            out.append(c)
+    return out
+
+
+def _t3_columns(rows: list[list[str]], first_data: int, keys: TableDef) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for r in range(first_data):
+        for c, cell in enumerate(rows[r]):
+            text = norm(cell)
+            for col in keys.columns.values():
+                if text == norm(col.label) or col.key != "other_org" and text.endswith(norm(col.label)):
+                    found.setdefault(c, col.key)
+    return found
+
+
+def _t3(grids: list[Grid], year_default: str) -> TextTable:
+    rows = [(g, r, row) for g in grids for r, row in enumerate(g.rows)]
+    t21 = load_template("2021").tables["t3"]
+    all_text = [norm(c) for _, _, row in rows for c in row]
+    if any(matches(t, r.match) for t in all_text for r in t21.rows[-5:-2]):
+        version = "2021"
+    elif any("六)其他处理" in t for t in all_text):
+        version = "2019"
+    else:
+        version = year_default
+    table = load_template(version).tables["t3"]
+    first_data = next((i for i, (_, _, row) in enumerate(rows) if match_row(row[0], table)), len(rows))
+    columns = _t3_columns([row for _, _, row in rows], first_data, table)
+    if len(set(columns.values())) < 7:  # headers unreadable: take the last 7 columns in template order
+        width = max((len(row) for _, _, row in rows), default=0)
+        columns = {width - 7 + i: k for i, k in enumerate(table.columns)} if width >= 8 else {}
+    result = TextTable(version=version)
+    for grid, r, row in rows[first_data:]:
+        value_cols = sorted(columns)
+        labels = _distinct([c for i, c in enumerate(row) if i < (value_cols[0] if value_cols else len(row))])
+        match = None
+        for label in reversed(labels):
+            match = match_row(label, table)
+            if match:
+                break
+        if match is None or any(a.startswith(f"t3.{match.key}.") for a in result.cells):
+            continue
+        if match.key == "other":
+            result.notes.append("other_single_row")
+        for c, key in columns.items():
+            raw = row[c] if c < len(row) else ""
+            result.cells[f"t3.{match.key}.{key}"] = make_cell(raw, {"table": grid.index, "row": r + 1, "col": c + 1})
+    return result
+
+
+def _t4(grids: list[Grid]) -> TextTable:
+    table = load_template("2021").tables["t4"]
+    result = TextTable(version="2021")
+    for grid in grids:
+        data_rows = [r for r, row in enumerate(grid.rows) if r > 0 and all(_is_value(c) for c in row)]
+        if not data_rows:
+            continue
+        r = data_rows[0]
+        row = grid.rows[r]
+        header = grid.rows[:r]
+        mapping: dict[int, str] = {}
+        for c in range(len(row)):
+            text = norm("".join(h[c] for h in header if c < len(h)))
+            last = norm(header[-1][c]) if header and c < len(header[-1]) else ""
+            group = next((g for k, g in T4_GROUPS if k in text), None)
+            col = next((k2 for k, k2 in T4_COLUMNS if k in last), None)
+            if group and col:
+                mapping.setdefault(c, f"t4.{group}.{col}")
+        if len(set(mapping.values())) < 15:
+            values = [c for c, cell in enumerate(row) if _is_value(cell)]
+            mapping = dict(zip(values[-15:], table.cells()))
+        for c, addr in mapping.items():
+            result.cells.setdefault(addr, make_cell(row[c], {"table": grid.index, "row": r + 1, "col": c + 1}))
+        break
+    return result
+
+
+def _t2(grids: list[Grid], year_default: str) -> TextTable:
+    versions = {v: load_template(v).tables["t2"] for v in ("2019", "2021")}
+    text = norm("".join(c for g in grids for row in g.rows for c in row))
+    scores = {v: sum(1 for s in t.signatures if norm(s) in text) for v, t in versions.items()}
+    version = max(scores, key=lambda v: (scores[v], v == year_default)) if any(scores.values()) else year_default
+    table = versions[version]
+    result = TextTable(version=version)
+    header: dict[int, str] = {}
+    for grid in grids:
+        for r, row in enumerate(grid.rows):
+            cells = [norm(c) for c in row]
+            labels = {c: k for c, cell in enumerate(cells) for k, col in table.columns.items()
+                      if cell and (cell == norm(col.label) or norm(col.label) in cell)}
+            if labels and not any(_is_value(c) and c for c in row[1:]):
+                header = {}
+                for c, k in labels.items():
+                    header.setdefault(c, k)
+                continue
+            match = match_row(row[0], table) if row else None
+            if match is None:
+                continue
+            seen: set[str] = set()
+            for c, key in sorted(header.items()):
+                if key in match.columns and key not in seen and c < len(row):
+                    seen.add(key)
+                    result.cells[f"t2.{match.key}.{key}"] = make_cell(
+                        row[c], {"table": grid.index, "row": r + 1, "col": c + 1})
+            if not seen:  # no header seen: values in template order after the label
+                values = [(c, v) for c, v in enumerate(row[1:], start=1)]
+                for key, (c, v) in zip(match.columns, _dedupe(values)):
+                    result.cells[f"t2.{match.key}.{key}"] = make_cell(
+                        v, {"table": grid.index, "row": r + 1, "col": c + 1})
+    return result
+
+
+def _dedupe(values: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    for c, v in values:
+        if not out or out[-1][1] != v or not v:
+            out.append((c, v))
+    return out
+
+
+def map_grids(grids: list[Grid], year_default: str) -> tuple[dict[str, TextTable], list[Grid]]:
+    """Map classified grids to template tables; returns the tables and the grids given only as images."""
+    groups: dict[str, list[Grid]] = {}
+    images: list[Grid] = []
+    for grid in grids:
+        kind = classify(grid)
+        if kind:
+            groups.setdefault(kind, []).append(grid)
+        elif grid.images and not any(c.strip() for row in grid.rows for c in row):
+            images.append(grid)
+    found: dict[str, TextTable] = {}
+    if "t2" in groups:
+        found["t2"] = _t2(groups["t2"], year_default)
+    if "t3" in groups:
+        found["t3"] = _t3(groups["t3"], year_default)
+    if "t4" in groups:
+        found["t4"] = _t4(groups["t4"])
+    for key, table in list(found.items()):
+        if not table.cells:
+            del found[key]
+        else:
+            first = groups[key][0]
+            table.start = table.end = first.line
+    return found, images
+
+
+def cell_values(table: TextTable) -> dict[str, CellValue]:
+    return table.cells

@@ -1,0 +1,206 @@
+"""Rebuilding the template tables from flattened text.
+
+Handles PDF text layers (a table row is one line: label then numbers, labels wrapped over several lines,
+numbers sometimes printed before their label) and scraped page text where every cell stands on its own
+line. Rows are anchored on the template's row labels; numbers are assigned in the template's column order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from gkcheck.extract.cells import make_cell, match_row
+from gkcheck.extract.normalize import matches, norm
+from gkcheck.model import CellValue
+from gkcheck.templates import TableDef, load_template
+
+_BLANK_TOKENS = {"—", "-", "/", "／", "－", "——", "无", "―"}
+_NUM = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?(万元|元|件)?$")
+_SECTION = re.compile(r"^[一二三四五六七八九十]+[、.．]\S{2,}")
+_T4_HEADER = ("结果维持", "行政复议", "复议后起诉", "直接起诉")
+
+
+@dataclass
+class Token:
+    kind: str  # label | num | text
+    value: str
+    line: int
+    row: str | None = None
+
+
+@dataclass
+class TextTable:
+    version: str
+    cells: dict[str, CellValue] = field(default_factory=dict)
+    start: int = 0
+    end: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def _is_num(token: str) -> bool:
+    return bool(_NUM.match(token)) or token in _BLANK_TOKENS
+
+
+def split_line(line: str) -> tuple[str, list[str]]:
+    """Split a line into its label text and the trailing run of numeric tokens."""
+    parts = line.replace("\u3000", " ").split()
+    nums: list[str] = []
+    while parts and _is_num(parts[-1]):
+        nums.insert(0, parts.pop())
+    if nums and all(t in _BLANK_TOKENS for t in nums) and parts:
+        return line.strip(), []  # a dash at the end of a sentence is not a blank row
+    return " ".join(parts), nums
+
+
+def _tokens(lines: list[str], start: int, end: int, table: TableDef) -> list[Token]:
+    tokens: list[Token] = []
+    for i in range(start, end):
+        label, nums = split_line(lines[i])
+        if label:
+            row = match_row(label, table)
+            tokens.append(Token("label" if row else "text", label, i, row.key if row else None))
+        tokens.extend(Token("num", n, i) for n in nums)
+    return tokens
+
+
+def _assign(tokens: list[Token], table: TableDef) -> dict[str, list[Token]]:
+    """Anchor number runs on row labels: numbers follow their label, or precede it when the label's
+    cell was vertically centred (the PDF text then prints the numbers first)."""
+    widths = {r.key: len(table.row_columns(r)) for r in table.rows}
+    rows: dict[str, list[Token]] = {}
+    current: str | None = None
+    orphans: list[Token] = []
+    for tok in tokens:
+        if tok.kind == "label":
+            if tok.row == current or tok.row in rows:
+                continue  # a wrapped label line matching the same row again
+            width = widths[tok.row]
+            if len(orphans) >= width:
+                rows[tok.row] = orphans[:width]
+                orphans = orphans[width:]
+                current = None
+            else:
+                orphans = []
+                rows[tok.row] = []
+                current = tok.row
+        elif tok.kind == "num":
+            if current is not None and len(rows[current]) < widths[current]:
+                rows[current].append(tok)
+                if len(rows[current]) == widths[current]:
+                    current = None
+            else:
+                orphans.append(tok)
+        elif len(norm(tok.value)) > 2:
+            orphans = []  # text between numbers and a label: those numbers belong to something else
+    return rows
+
+
+def _find(lines: list[str], start: int, end: int, pred) -> int | None:
+    for i in range(start, min(end, len(lines))):
+        if pred(norm(lines[i])):
+            return i
+    return None
+
+
+def _has_numbers_near(lines: list[str], i: int, span: int = 6) -> bool:
+    return any(split_line(lines[j])[1] for j in range(max(0, i - 1), min(len(lines), i + span)))
+
+
+def _fill(table: TableDef, rows: dict[str, list[Token]]) -> dict[str, CellValue]:
+    cells: dict[str, CellValue] = {}
+    for row in table.rows:
+        toks = rows.get(row.key)
+        if toks is None:
+            continue
+        for col, tok in zip(table.row_columns(row), toks):
+            cells[f"{table.name}.{row.key}.{col}"] = make_cell(tok.value, {"line": tok.line + 1})
+    return cells
+
+
+def _t3(lines: list[str], year_default: str) -> TextTable | None:
+    start = None
+    for i, line in enumerate(lines):
+        if "本年新收" in norm(line) and _has_numbers_near(lines, i):
+            start = i
+            break
+    if start is None:
+        return None
+    # numbers printed before the first label belong to the region too
+    while start > 0 and split_line(lines[start - 1])[1] and not split_line(lines[start - 1])[0]:
+        start -= 1
+    t21 = load_template("2021").tables["t3"]
+    end = _find(lines, start + 1, start + 160, lambda s: "结转下年度" in s) or min(len(lines), start + 160)
+    end = min(len(lines), end + 8)
+    stop = _find(lines, start + 1, end, lambda s: any(h in s for h in _T4_HEADER) or _SECTION.match(s) and
+                 not match_row(s, t21))
+    if stop is not None:
+        end = stop
+    region = [norm(x) for x in lines[start:end]]
+    version = "2021" if any(matches(s, r.match) for s in region for r in t21.rows[-5:-2]) else None
+    if version is None:
+        version = "2019" if any("(六)其他处理" in s or "六)其他处理" in s for s in region) else year_default
+    table = load_template(version).tables["t3"]
+    rows = _assign(_tokens(lines, start, end, table), table)
+    result = TextTable(version=version, cells=_fill(table, rows), start=start, end=end)
+    if version == "2019" and "other" in rows:
+        result.notes.append("other_single_row")
+    return result
+
+
+def _t2(lines: list[str], end_hint: int | None, year_default: str) -> TextTable | None:
+    limit = end_hint if end_hint is not None else len(lines)
+    start = _find(lines, 0, limit, lambda s: "第二十条" in s or s.startswith("信息内容"))
+    if start is None:
+        return None
+    end = limit if end_hint is not None else min(len(lines), start + 60)
+    stop = _find(lines, start + 1, end, lambda s: "申请人情况" in s or "收到和处理" in s)
+    end = stop if stop is not None else end
+    region = norm("".join(lines[start:end]))
+    versions = {v: load_template(v).tables["t2"] for v in ("2019", "2021")}
+    scores = {v: sum(1 for s in t.signatures if norm(s) in region) for v, t in versions.items()}
+    version = max(scores, key=lambda v: (scores[v], v == year_default)) if any(scores.values()) else year_default
+    table = versions[version]
+    rows = _assign(_tokens(lines, start, end, table), table)
+    return TextTable(version=version, cells=_fill(table, rows), start=start, end=end)
+
+
+def _t4(lines: list[str], start_hint: int) -> TextTable | None:
+    start = _find(lines, start_hint, len(lines),
+                  lambda s: len(s) <= 40 and ("结果维持" in s or "尚未审结" in s or s == "行政复议"))
+    if start is None:
+        return None
+    table = load_template("2021").tables["t4"]
+    nums: list[Token] = []
+    end = start
+    for i in range(start, min(len(lines), start + 80)):
+        label, found = split_line(lines[i])
+        if _SECTION.match(norm(lines[i])) and i > start:
+            break
+        if len(norm(label)) > 24:
+            break  # narrative text: the table is over
+        nums.extend(Token("num", n, i) for n in found)
+        end = i + 1
+        if len(nums) >= 15:
+            break
+    if not nums:
+        return None
+    cells = {}
+    for addr, tok in zip(table.cells(), nums):
+        cells[addr] = make_cell(tok.value, {"line": tok.line + 1})
+    return TextTable(version="2021", cells=cells, start=start, end=end)
+
+
+def rebuild_tables(lines: list[str], year_default: str) -> dict[str, TextTable]:
+    """Find and rebuild 表二/表三/表四 in flattened text; tables not found are left out."""
+    found: dict[str, TextTable] = {}
+    t3 = _t3(lines, year_default)
+    if t3:
+        found["t3"] = t3
+    t2 = _t2(lines, t3.start if t3 else None, year_default)
+    if t2 and t2.cells:
+        found["t2"] = t2
+    t4 = _t4(lines, t3.end if t3 else (t2.end if t2 else 0))
+    if t4:
+        found["t4"] = t4
+    return found

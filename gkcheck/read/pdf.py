@@ -1,0 +1,193 @@
+"""PDF reader (pdfplumber): the text layer of every page, page numbers dropped; no OCR.
+
+Pages that carry images but (almost) no text are reported in `Source.image_pages`: they are scans the
+checker cannot verify. Every pdfminer/pdfplumber failure becomes a ReadError with a Chinese message.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Iterator
+from datetime import date
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import resolve1
+from pdfminer.utils import decode_text
+from pdfplumber.page import Page
+from pdfplumber.utils.exceptions import PdfminerException
+
+from gkcheck.errors import GkError, ReadError
+from gkcheck.model import Source
+
+# Keep pdfminer's warnings about sloppy PDFs off the user's terminal unless the application asks for them.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
+logging.getLogger("pdfplumber").addHandler(logging.NullHandler())
+
+MAX_PAGES = 500
+MIN_TEXT_CHARS = 20  # a page with images and fewer visible characters than this is treated as a scan
+
+_PAGE_NUMBER = re.compile(
+    r"""^\s*(?:
+        [-－—–―~～·•]+\s*\d{1,4}\s*[-－—–―~～·•]+     # - 4 -   — 4 —
+      | 第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?  # 第 4 页 / 第4页 共6页
+      | \d{1,4}\s*/\s*\d{1,4}                          # 4/6
+      | [Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?          # Page 4 of 6
+    )\s*$""",
+    re.X,
+)
+_BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
+_PDF_DATE = re.compile(r"^(?:D:)?\s*(\d{4})(\d{2})?(\d{2})?")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CID = re.compile(r"\(cid:\d+\)")  # a glyph pdfminer cannot map to Unicode (font without ToUnicode)
+
+
+def _is_page_number(line: str, last: bool, page_no: int) -> bool:
+    """A page-number line: decorated (`- 4 -`, `第 4 页`, `4/6`) or a bare number close to the page's own."""
+    if _PAGE_NUMBER.match(line):
+        return True
+    return last and bool(_BARE_NUMBER.match(line)) and abs(int(line) - page_no) <= 3
+
+
+def _page_lines(text: str, page_no: int) -> list[str]:
+    """The page's text lines, trailing blanks stripped, header/footer page numbers dropped."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    lines = [line for line in lines if line.strip()]
+    if lines and _is_page_number(lines[-1], True, page_no):
+        lines.pop()
+    if lines and _PAGE_NUMBER.match(lines[0]):
+        lines.pop(0)
+    return lines
+
+
+def _iso_date(raw: object) -> str | None:
+    """`D:20250225100250+08'00'` → `2025-02-25`; None when absent or not a real date."""
+    if isinstance(raw, bytes):
+        raw = raw.decode("latin-1")
+    if not isinstance(raw, str):
+        return None
+    match = _PDF_DATE.match(raw.strip())
+    if not match or not match.group(2) or not match.group(3):
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3))).isoformat()
+    except ValueError:
+        return None
+
+
+def _sensible(text: str) -> bool:
+    return bool(text.strip()) and "\ufffd" not in text and text.isprintable()
+
+
+def _decode_title(raw: object) -> str | None:
+    """Decode a PDF text string: UTF-16 with either BOM, UTF-8, GB18030 or PDFDocEncoding; None if garbage."""
+    if isinstance(raw, str):
+        return raw.strip() if _sensible(raw) else None
+    if not isinstance(raw, bytes):
+        return None
+    text: str | None = None
+    try:
+        if raw.startswith((b"\xfe\xff", b"\xff\xfe")):
+            text = raw.decode("utf-16")
+        elif raw.startswith(b"\xef\xbb\xbf"):
+            text = raw[3:].decode("utf-8")
+        elif raw.isascii():
+            text = decode_text(raw)
+        else:
+            text = _decode_legacy(raw)
+    except UnicodeDecodeError:
+        return None
+    text = (text or "").replace("\x00", "").strip()
+    return text if _sensible(text) else None
+
+
+def _decode_legacy(raw: bytes) -> str | None:
+    """Non-ASCII bytes without a BOM: Chinese producers often write UTF-8 or GBK; accept only real CJK."""
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _CJK.search(text):
+            return text
+    return None
+
+
+def _metadata(pdf: pdfplumber.PDF) -> dict[str, str]:
+    info: dict[str, object] = {}
+    for entry in pdf.doc.info:
+        if isinstance(entry, dict):
+            info.update(entry)
+    meta: dict[str, str] = {}
+    for key, name in (("CreationDate", "created"), ("ModDate", "modified")):
+        value = _iso_date(resolve1(info.get(key)))
+        if value:
+            meta[name] = value
+    title = _decode_title(resolve1(info.get("Title")))
+    if title:
+        meta["title"] = title
+    return meta
+
+
+def _pages(pdf: pdfplumber.PDF) -> Iterator[Page]:
+    """Pages one by one (pdfplumber's `pdf.pages` would build them all first), at most MAX_PAGES."""
+    for index, page in enumerate(PDFPage.create_pages(pdf.doc)):
+        if index >= MAX_PAGES:
+            raise ReadError(f"PDF 页数超过上限（最多处理 {MAX_PAGES} 页），请拆分后再检查")
+        yield Page(pdf, page, page_number=index + 1, initial_doctop=0)
+
+
+def _visible(lines: list[str]) -> int:
+    return sum(len("".join(line.split())) for line in lines)
+
+
+def _read(pdf: pdfplumber.PDF, path: str) -> Source:
+    lines: list[str] = []
+    image_pages: list[int] = []
+    garbled: list[str] = []
+    for page in _pages(pdf):
+        text = page.extract_text() or ""
+        unmapped = len(_CID.findall(text))
+        page_lines = _page_lines(_CID.sub("", text), page.page_number)
+        visible = _visible(page_lines)
+        if page.images and visible < MIN_TEXT_CHARS:
+            image_pages.append(page.page_number)
+        elif unmapped > visible:
+            garbled.append(str(page.page_number))
+        lines.extend(page_lines)
+        page.close()
+    meta = _metadata(pdf)
+    if garbled:
+        meta["garbled_pages"] = ",".join(garbled)  # text layer present but not mapped to Unicode
+    return Source(path=path, format="pdf", lines=lines, metadata=meta, image_pages=image_pages)
+
+
+def _cause(exc: BaseException) -> BaseException:
+    """pdfplumber wraps pdfminer's exceptions in PdfminerException; unwrap to the original."""
+    if isinstance(exc, PdfminerException) and exc.args and isinstance(exc.args[0], BaseException):
+        return exc.args[0]
+    return exc
+
+
+def _error(exc: BaseException) -> ReadError:
+    cause = _cause(exc)
+    if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+        return ReadError("PDF 文件已加密，无法读取文字：请提供未加密的版本")
+    if isinstance(cause, (MemoryError, RecursionError)):
+        return ReadError(f"PDF 文件结构过于复杂，无法在限定资源内读取（{type(cause).__name__}）")
+    detail = str(cause).strip()[:200] or type(cause).__name__
+    return ReadError(f"PDF 文件已损坏或被截断，无法读取（{detail}）")
+
+
+def read_pdf(data: bytes, path: str) -> Source:
+    """Read a PDF's text layer into a Source (lines, image-only pages, creation/modification dates, title)."""
+    try:
+        pdf = pdfplumber.PDF(io.BytesIO(data), stream_is_external=True)
+        return _read(pdf, path)
+    except GkError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many unrelated types on broken files
+        raise _error(exc) from exc

@@ -1,0 +1,121 @@
+"""Template definitions (rules/templates/*.yaml): table layouts, labels and canonical cell addresses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from gkcheck.paths import TEMPLATES_DIR
+
+TABLE_TITLES = {
+    "t2": "表二 主动公开政府信息情况",
+    "t3": "表三 收到和处理政府信息公开申请情况",
+    "t4": "表四 政府信息公开行政复议、行政诉讼情况",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    match: tuple[str, ...]
+    columns: tuple[str, ...] = ()
+    group: str | None = None
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    type: str = "count"  # count | decimal | signed
+    match: tuple[str, ...] = ()
+
+
+@dataclass
+class TableDef:
+    """One table of a template: its rows, columns and the labels that reveal the template version."""
+
+    name: str
+    rows: list[Row]
+    columns: dict[str, Column]
+    signatures: tuple[str, ...] = ()
+
+    def cells(self) -> list[str]:
+        """Canonical cell addresses in reading order."""
+        return [f"{self.name}.{row.key}.{col}" for row in self.rows for col in self.row_columns(row)]
+
+    def row_columns(self, row: Row) -> tuple[str, ...]:
+        return row.columns or tuple(self.columns)
+
+    def column_type(self, address: str) -> str:
+        return self.columns[address.rsplit(".", 1)[1]].type
+
+
+@dataclass
+class Template:
+    version: str
+    title: str
+    first_year: int
+    tables: dict[str, TableDef] = field(default_factory=dict)
+    sections: list[dict] = field(default_factory=list)
+
+    def cells(self) -> list[str]:
+        return [c for t in self.tables.values() for c in t.cells()]
+
+
+def _rows(items: list[dict]) -> list[Row]:
+    return [
+        Row(
+            key=i["key"],
+            label=i["label"],
+            match=tuple(i.get("match", [])),
+            columns=tuple(i.get("columns", [])),
+            group=i.get("group"),
+            caption=i.get("caption"),
+        )
+        for i in items
+    ]
+
+
+def _columns(items: list[dict]) -> dict[str, Column]:
+    return {i["key"]: Column(key=i["key"], label=i["label"], match=tuple(i.get("match", []))) for i in items}
+
+
+def _load_yaml(path: Path) -> dict:
+    with path.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@cache
+def load_template(version: str, directory: Path = TEMPLATES_DIR) -> Template:
+    common = _load_yaml(directory / "common.yaml")
+    spec = _load_yaml(directory / f"{version}.yaml")
+    t2 = spec["t2"]
+    t2_columns = {
+        k: Column(key=k, label=v["label"], type=v.get("type", "count")) for k, v in t2["columns"].items()
+    }
+    t3_rows = _rows(common["t3_rows_head"]) + _rows(spec["t3"]["other_rows"]) + _rows(common["t3_rows_tail"])
+    t4 = common["t4"]
+    return Template(
+        version=str(spec["template"]),
+        title=spec["title"],
+        first_year=int(spec["first_year"]),
+        sections=common["sections"],
+        tables={
+            "t2": TableDef("t2", _rows(t2["rows"]), t2_columns, tuple(t2.get("signatures", []))),
+            "t3": TableDef("t3", t3_rows, _columns(common["t3_columns"]), tuple(spec["t3"].get("signatures", []))),
+            "t4": TableDef("t4", _rows(t4["rows"]), _columns(t4["columns"])),
+        },
+    )
+
+
+def template_versions(directory: Path = TEMPLATES_DIR) -> list[str]:
+    return sorted(p.stem for p in directory.glob("*.yaml") if p.stem != "common")
+
+
+def table_def(table: str, version: str) -> TableDef:
+    return load_template(version).tables[table]
