@@ -19,6 +19,7 @@ _BLANK_TOKENS = {"—", "-", "/", "／", "－", "——", "无", "―"}
 _NUM = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?(万元|元|件)?$")
 _SECTION = re.compile(r"^[一二三四五六七八九十]+[、.．]\S{2,}")
 _T4_HEADER = ("结果维持", "行政复议", "复议后起诉", "直接起诉")
+_T4_START = ("结果维持", "尚未审结", "维持纠正", "行政复议行政诉讼", "复议后起诉")
 
 
 @dataclass
@@ -167,7 +168,7 @@ def _t2(lines: list[str], end_hint: int | None, year_default: str) -> TextTable 
 
 def _t4(lines: list[str], start_hint: int) -> TextTable | None:
     start = _find(lines, start_hint, len(lines),
-                  lambda s: len(s) <= 40 and ("结果维持" in s or "尚未审结" in s or s == "行政复议"))
+                  lambda s: len(s) <= 40 and any(h in s for h in _T4_START))
     if start is None:
         return None
     table = load_template("2021").tables["t4"]

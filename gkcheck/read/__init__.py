@@ -52,9 +52,8 @@ def read_bytes(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> So
         raise ReadError("文件为空", path)
     if len(data) > max_bytes:
         raise ReadError(f"文件过大（{len(data)} 字节，上限 {max_bytes} 字节，可用 --max-bytes 调整）", path)
-    kind = sniff(data)
     try:
-        source = _reader(kind)(data, path)
+        source = _reader(sniff(data))(data, path)
     except GkError as exc:
         exc.path = exc.path or path
         raise

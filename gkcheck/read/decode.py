@@ -36,6 +36,18 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
+def _decode_mixed(data: bytes) -> str | None:
+    """Files pasted together from UTF-8 and GBK parts: decode line by line, or None if not such a file."""
+    lines = data.split(b"\n")
+    utf8_lines = [_is_utf8(line) and sum(b > 127 for b in line) >= 3 for line in lines]
+    if not any(utf8_lines):
+        return None
+    return "\n".join(
+        line.decode("utf-8") if is_utf8 else line.decode("gb18030", errors="replace")
+        for line, is_utf8 in zip(lines, utf8_lines, strict=True)
+    )
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode report bytes; returns (text, encoding used).
 
@@ -58,6 +70,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
                 pass
     if utf8:
         return data.decode("utf-8"), "utf-8"
+    mixed = _decode_mixed(data)
+    if mixed is not None:
+        return mixed, "utf-8+gb18030"
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:

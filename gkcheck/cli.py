@@ -1,0 +1,206 @@
+"""Command line: gkcheck check / extract / rules."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from gkcheck.errors import GkError
+from gkcheck.pipeline import check_file, extract_file
+from gkcheck.read import DEFAULT_MAX_BYTES
+from gkcheck.render import render, render_csv, render_text, write_output
+from gkcheck.render.html import render_index_html
+from gkcheck.rulepack import CHECKS_DIR, load_profile, load_rules, validate_dir
+
+FORMATS = ("html", "json", "text")
+SUFFIX = {"html": ".html", "json": ".json", "text": ".txt"}
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+
+
+class ChineseHelpFormatter(click.HelpFormatter):
+    """Help text with Chinese headings."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="用法：")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(HEADINGS.get(heading, heading))
+
+
+click.Context.formatter_class = ChineseHelpFormatter
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+HELP = "显示本帮助并退出。"
+
+
+class ChineseGroup(click.Group):
+    """Usage errors in Chinese, exit code 2."""
+
+    def main(self, *args, **kwargs):  # type: ignore[override]
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
+            sys.exit(EXIT_UNREADABLE)
+        except click.UsageError as exc:
+            hint = f"（运行 `{exc.ctx.command_path} --help` 查看用法）" if exc.ctx else ""
+            click.echo(f"用法错误：{_usage_text(exc)}{hint}", err=True)
+            sys.exit(EXIT_UNREADABLE)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("已中止。", err=True)
+            sys.exit(EXIT_UNREADABLE)
+
+
+def _usage_text(exc: click.UsageError) -> str:
+    text = exc.format_message()
+    for en, cn in (("Missing argument", "缺少参数"), ("No such option", "没有这个选项"),
+                   ("No such command", "没有这个命令"), ("Invalid value for", "参数值无效："),
+                   ("Got unexpected extra argument", "多余的参数"), ("requires an argument", "需要一个值"),
+                   ("is not a valid integer", "不是有效的整数"), ("Did you mean", "是否要输入"),
+                   ("does not exist", "不存在")):
+        text = text.replace(en, cn)
+    return text
+
+
+@click.group(cls=ChineseGroup, context_settings=CONTEXT)
+@click.version_option(package_name="gkcheck", message="gkcheck %(version)s", help="显示版本并退出。")
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def main() -> None:
+    """gkcheck：政府信息公开工作年度报告检查工具（按2019年、2021年年报格式）。"""
+
+
+def _formats(value: str) -> list[str]:
+    items = [v.strip() for v in value.split(",") if v.strip()]
+    bad = [v for v in items if v not in FORMATS]
+    if bad or not items:
+        raise click.BadParameter(f"不支持的格式：{', '.join(bad) or '（空）'}；可选 {', '.join(FORMATS)}")
+    return items
+
+
+def _fail(message: str) -> None:
+    click.echo(f"gkcheck：{message}", err=True)
+    sys.exit(EXIT_UNREADABLE)
+
+
+@main.command("check", context_settings=CONTEXT)
+@click.help_option("-h", "--help", help=HELP)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reports_out"), show_default=True,
+              help="输出文件夹（不存在时自动创建）。")
+@click.option("--format", "formats", default="html,json,text", show_default=True,
+              help="输出格式，逗号分隔：html、json、text。")
+@click.option("--profile", default="default", show_default=True, help="评分方案名称（rules/profiles/ 下）或 YAML 文件路径。")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=CHECKS_DIR, show_default=False,
+              help="规则文件夹（默认为内置规则 rules/checks）。")
+@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="单个输入文件的大小上限（字节）。")
+@click.option("--quiet", "-q", is_flag=True, help="不在终端输出每个文件的摘要。")
+def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str, rules_dir: Path,
+              max_bytes: int, quiet: bool) -> None:
+    """检查一个或多个年度报告（HTML、TXT、PDF、DOCX 或报告数据 JSON），输出评分与问题清单。
+
+    退出码：0 没有“错误”级问题；1 有“错误”级问题；2 有文件无法读取或用法错误（其余文件照常检查）。
+    """
+    try:
+        fmt_list = _formats(formats)
+        rules = load_rules(rules_dir)
+        prof = load_profile(profile)
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except click.BadParameter as exc:
+        _fail(exc.message)
+    except (GkError, OSError) as exc:
+        _fail(str(exc))
+    inputs = {f.resolve() for f in files}
+    results: list[dict] = []
+    code = EXIT_OK
+    for path in files:
+        try:
+            result = check_file(path, rules, prof, max_bytes)
+            for fmt in fmt_list:
+                write_output(out_dir, path, SUFFIX[fmt], render(result, fmt), inputs)
+        except GkError as exc:
+            click.echo(f"✗ 无法检查 {exc.path or path}：{exc.message}", err=True)
+            code = EXIT_UNREADABLE
+            continue
+        results.append(result)
+        if result["summary"]["error"] and code == EXIT_OK:
+            code = EXIT_FINDINGS
+        if not quiet:
+            click.echo(render_text(result))
+    if len(results) > 1:
+        try:
+            write_output(out_dir, Path("scorecard"), ".csv", render_csv(results), inputs)
+            write_output(out_dir, Path("index"), ".html", render_index_html(results, list(files)), inputs)
+        except GkError as exc:
+            click.echo(f"✗ 无法写出汇总：{exc.message}", err=True)
+            code = EXIT_UNREADABLE
+    sys.exit(code)
+
+
+@main.command("extract", context_settings=CONTEXT)
+@click.help_option("-h", "--help", help=HELP)
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="输入文件的大小上限（字节）。")
+def extract_cmd(file: Path, max_bytes: int) -> None:
+    """抽取一个报告的数据（文档信息、章节、表格单元格），以 JSON 输出到终端。"""
+    try:
+        report = extract_file(file, max_bytes)
+    except GkError as exc:
+        _fail(str(exc))
+    click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+
+
+@main.group("rules", context_settings=CONTEXT)
+@click.help_option("-h", "--help", help=HELP)
+def rules_group() -> None:
+    """查看和校验规则。"""
+
+
+@rules_group.command("list", context_settings=CONTEXT)
+@click.help_option("-h", "--help", help=HELP)
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=CHECKS_DIR, help="规则文件夹。")
+def rules_list(rules_dir: Path) -> None:
+    """列出全部规则：编号、严重程度、类别、适用范围、标题。"""
+    try:
+        rules = load_rules(rules_dir)
+    except GkError as exc:
+        _fail(str(exc))
+    for rule in rules:
+        scope = rule.applies_to
+        parts = []
+        if "kind" in scope:
+            parts.append("/".join(scope["kind"]))
+        if "years" in scope:
+            parts.append(f"年度{scope['years'].get('min', '')}–{scope['years'].get('max', '')}")
+        if "issuer_kind" in scope:
+            parts.append("/".join(scope["issuer_kind"]))
+        if "template" in scope:
+            parts.append("模板" + "/".join(scope["template"]))
+        click.echo(f"{rule.id:<34} {SEVERITY[rule.severity]:<3} {rule.category:<11} {rule.title}"
+                   f"  [{'; '.join(parts) or '全部'}]")
+    click.echo(f"共 {len(rules)} 条规则。")
+
+
+@rules_group.command("validate", context_settings=CONTEXT)
+@click.help_option("-h", "--help", help=HELP)
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+def rules_validate(directory: Path | None) -> None:
+    """校验规则文件夹（默认内置规则），逐条报告文件名与行号。"""
+    folder = directory or CHECKS_DIR
+    if not folder.is_dir():
+        _fail(f"{folder}：不是文件夹")
+    rules, problems = validate_dir(folder)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo(f"发现 {len(problems)} 个问题。", err=True)
+        sys.exit(EXIT_FINDINGS)
+    click.echo(f"规则有效：{len(rules)} 条（{folder}）。")

@@ -1,0 +1,72 @@
+"""Engine stage: rules × report data → findings, suspects and score (the check result)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gkcheck.engine.checks import CHECKS
+from gkcheck.engine.checks.sum_identity import annotate
+from gkcheck.engine.context import Context, Finding
+from gkcheck.engine.score import score
+from gkcheck.engine.suspects import rank_suspects
+from gkcheck.extract.metadata import deadline
+from gkcheck.model import SCHEMA_VERSION, Report
+from gkcheck.rulepack import Profile, Rule
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def applies(rule: Rule, report: Report) -> bool:
+    """Whether a rule's applies_to (document kind, template, report years, issuer kind) matches."""
+    cond = rule.applies_to
+    doc = report.document
+    if doc.kind not in cond.get("kind", ["annual_report"]):
+        return False
+    if "issuer_kind" in cond and doc.issuer_kind not in cond["issuer_kind"]:
+        return False
+    if "template" in cond and doc.template not in cond["template"]:
+        return False
+    years = cond.get("years")
+    if years:
+        if doc.year is None:
+            return False
+        if not years.get("min", -1) <= doc.year <= years.get("max", 9999):
+            return False
+    return True
+
+
+def run(report: Report, rules: list[Rule], profile: Profile) -> dict[str, Any]:
+    """Check one report; returns the result dict described by schemas/findings.schema.json."""
+    ctx = Context(report=report)
+    findings: list[Finding] = []
+    identity: list[Finding] = []
+    for rule in rules:
+        if not applies(rule, report):
+            continue
+        found = CHECKS[rule.kind](rule, ctx)
+        findings.extend(found)
+        if rule.kind == "sum_identity":
+            identity.extend(found)
+    annotate(identity, ctx)
+    findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.category, f.rule))
+    doc = report.document
+    due = deadline(doc.year, doc.kind, doc.issuer_kind) if doc.kind != "not_annual_report" else None
+    on_time = None if due is None or doc.published is None else doc.published.date <= due
+    summary = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_ORDER}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "file": report.file,
+        "document": {
+            "kind": doc.kind, "kind_reason": doc.kind_reason, "template": doc.template,
+            "templates": {t: (i.template if i.status in ("present", "blank") else None)
+                          for t, i in report.tables.items()},
+            "year": doc.year, "issuer": doc.issuer, "issuer_kind": doc.issuer_kind, "title": doc.title,
+            "published": ({"date": doc.published.date, "source": doc.published.source} if doc.published else None),
+            "deadline": due, "on_time": on_time,
+        },
+        "score": score(report, findings, profile, verified=bool(ctx.equations)),
+        "summary": summary,
+        "findings": [f.to_dict() for f in findings],
+        "suspects": [s.to_dict() for s in rank_suspects(ctx.equations, report)],
+        "report": report.to_dict(),
+    }

@@ -1,0 +1,19 @@
+"""section_wording: a template section found under a different wording (a warning, not a missing section)."""
+
+from __future__ import annotations
+
+from gkcheck.engine.checks.section_present import CN, ctx_sections
+from gkcheck.engine.context import Context, Finding
+from gkcheck.rulepack import Rule
+
+KIND = "section_wording"
+
+
+def check(rule: Rule, ctx: Context) -> list[Finding]:
+    titles = {s["number"]: s["title"] for s in ctx_sections(ctx)}
+    return [
+        ctx.finding(rule, {"number": CN[s.number], "found": s.title, "line": s.line,
+                           "expected": f"{CN[s.number]}、{titles[s.number]}"}, location={"line": s.line})
+        for s in ctx.report.sections
+        if s.wording == "variant" and s.number in titles
+    ]

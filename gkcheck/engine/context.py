@@ -1,0 +1,106 @@
+"""What every check receives (`Context`) and produces (`Finding`, `Equation`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from gkcheck.model import Report
+from gkcheck.rulepack import Rule
+from gkcheck.templates import TABLE_TITLES, TableDef, load_template
+
+_FIELD = re.compile(r"\{([a-z_]+)\}")
+
+
+def fill(template: str, values: dict[str, Any]) -> str:
+    """Substitute {name} fields; no attribute access, no expressions (rule text is never evaluated)."""
+    return _FIELD.sub(lambda m: _show(values[m.group(1)]) if m.group(1) in values else m.group(0), template)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+@dataclass
+class Finding:
+    rule: str
+    title: str
+    severity: str
+    category: str
+    message: str
+    cells: list[str] = field(default_factory=list)
+    location: dict[str, Any] | None = None
+    suggestion: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Equation:
+    """One instance of a sum identity: Σlhs = Σrhs (blank cells as 0)."""
+
+    rule: str
+    lhs: list[str]
+    rhs: list[str]
+    residual: float  # Σlhs − Σrhs
+
+    @property
+    def holds(self) -> bool:
+        return abs(self.residual) < 1e-6
+
+    def cells(self) -> list[str]:
+        return self.lhs + self.rhs
+
+
+@dataclass
+class Context:
+    report: Report
+    equations: list[Equation] = field(default_factory=list)
+
+    def table(self, name: str) -> TableDef:
+        """The template definition matching the layout the report actually used for this table."""
+        info = self.report.tables.get(name)
+        version = (info.template if info and info.template else None) or self.default_version()
+        return load_template(version).tables[name]
+
+    def default_version(self) -> str:
+        doc = self.report.document
+        if doc.template in ("2019", "2021"):
+            return doc.template
+        return "2019" if doc.year is not None and doc.year < 2021 else "2021"
+
+    def present(self, name: str) -> bool:
+        info = self.report.tables.get(name)
+        return bool(info and info.status == "present")
+
+    def finding(self, rule: Rule, values: dict[str, Any], cells: list[str] | None = None,
+                location: dict[str, Any] | None = None, suggestion: str | None = None) -> Finding:
+        return Finding(
+            rule=rule.id,
+            title=rule.title,
+            severity=rule.severity,
+            category=rule.category,
+            message=fill(rule.message, values),
+            cells=cells or [],
+            location=location,
+            suggestion=suggestion if suggestion is not None else (fill(rule.suggestion, values)
+                                                                  if rule.suggestion else None),
+        )
+
+    def cell_label(self, address: str) -> str:
+        return cell_label(address, self.table(address.split(".", 1)[0]))
+
+
+def cell_label(address: str, table: TableDef) -> str:
+    """Human label of a cell address: 表三「一、本年新收…」/「总计」."""
+    name, row_key, col_key = address.split(".")
+    row = next((r for r in table.rows if r.key == row_key), None)
+    col = table.columns.get(col_key)
+    row_label = row.label if row else row_key
+    col_label = col.label if col else col_key
+    short = TABLE_TITLES[name].split(" ")[0]
+    return f"{short}「{row_label}」/「{col_label}」"

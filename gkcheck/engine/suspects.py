@@ -1,0 +1,91 @@
+"""Localising wrong cells: which single change satisfies the most failed identities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gkcheck.engine.context import Equation
+from gkcheck.model import Report
+
+TOTAL_KEYS = ("total", "total_processed")
+
+
+@dataclass
+class Suspect:
+    cell: str
+    found: float | int | None
+    expected: float | int
+    fixes: int  # failed identities this change satisfies
+    breaks: int  # identities that hold now and would fail after it
+    plausible: bool  # the new value is a non-negative integer
+
+    @property
+    def score(self) -> int:
+        return self.fixes - self.breaks
+
+    def show_expected(self) -> str:
+        value = self.expected
+        return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0")
+
+    def to_dict(self) -> dict:
+        return {"cell": self.cell, "found": self.found, "expected": _num(self.expected), "fixes": self.fixes,
+                "breaks": self.breaks, "message": f"最可能出错：{self.cell}，应为 {self.show_expected()}"}
+
+
+def _num(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else round(value, 4)
+
+
+def _is_total(cell: str) -> bool:
+    _, row, col = cell.split(".")
+    return col == "total" or row in TOTAL_KEYS
+
+
+def _candidates(equations: list[Equation], report: Report) -> dict[tuple[str, float], Suspect]:
+    found: dict[tuple[str, float], Suspect] = {}
+    for eq in equations:
+        if eq.holds:
+            continue
+        for cell in eq.cells():
+            current = report.value(cell) or 0
+            new = current - eq.residual if cell in eq.lhs else current + eq.residual
+            key = (cell, round(new, 6))
+            if key not in found:
+                found[key] = _evaluate(cell, current, new, equations, report)
+    return found
+
+
+def _evaluate(cell: str, current: float, new: float, equations: list[Equation], report: Report) -> Suspect:
+    delta = new - current
+    fixes = breaks = 0
+    for eq in equations:
+        if cell not in eq.cells():
+            continue
+        after = eq.residual + (delta if cell in eq.lhs else -delta)
+        if not eq.holds and abs(after) < 1e-6:
+            fixes += 1
+        elif eq.holds and abs(after) >= 1e-6:
+            breaks += 1
+    plausible = new >= 0 and float(new).is_integer() or cell.endswith(".amount") and new >= 0
+    return Suspect(cell=cell, found=report.value(cell), expected=new, fixes=fixes, breaks=breaks,
+                   plausible=plausible)
+
+
+def _rank(s: Suspect) -> tuple:
+    return (not s.plausible, -s.score, not _is_total(s.cell), s.cell)
+
+
+def rank_suspects(equations: list[Equation], report: Report, limit: int = 10) -> list[Suspect]:
+    """Suspects ordered by plausibility, then identities repaired net of those broken, then totals first."""
+    ranked = sorted((s for s in _candidates(equations, report).values() if s.score > 0), key=_rank)
+    out: list[Suspect] = []
+    for suspect in ranked:
+        if suspect.plausible and all(s.cell != suspect.cell for s in out):
+            out.append(suspect)
+    return out[:limit]
+
+
+def best_fix(cells: list[str], equations: list[Equation], report: Report) -> Suspect | None:
+    """The best single-cell repair among the cells of one failed identity."""
+    ranked = [s for s in rank_suspects(equations, report, limit=1000) if s.cell in cells]
+    return ranked[0] if ranked else None

@@ -1,0 +1,22 @@
+"""The whole pipeline for one file: read → extract → engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from gkcheck.engine import run
+from gkcheck.extract import extract
+from gkcheck.model import Report
+from gkcheck.read import DEFAULT_MAX_BYTES, read_file
+from gkcheck.rulepack import Profile, Rule
+
+
+def extract_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
+    return extract(read_file(path, max_bytes))
+
+
+def check_file(path: str | Path, rules: list[Rule], profile: Profile,
+               max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
+    """Check one document; raises GkError when it cannot be read."""
+    return run(extract_file(path, max_bytes), rules, profile)

@@ -1,0 +1,429 @@
+"""Renderers of a check result (HTML page, JSON, Chinese terminal summary, CSV scorecard) and safe writing.
+
+A check result is the plain dict described by the JSON output (`schema_version`, `file`, `document`,
+`score`, `summary`, `findings`, `suspects`, `report`). Every function here only reads it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from gkcheck.errors import GkError
+
+FORMATS = ("html", "json", "text", "csv")
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+KIND_LABELS = {
+    "annual_report": "政府信息公开工作年度报告",
+    "legacy_annual_report": "旧版（2019 年以前格式）政府信息公开工作年度报告",
+    "not_annual_report": "不是政府信息公开工作年度报告",
+}
+ISSUER_KIND_LABELS = {"government": "政府", "department": "部门", "unknown": "未知"}
+TEMPLATE_LABELS = {
+    "2019": "2019 年版（国办公开办函〔2019〕60号）",
+    "2021": "2021 年版（国办公开办函〔2021〕30号）",
+    "mixed": "新旧格式混用",
+}
+PUBLISHED_SOURCE_LABELS = {
+    "page": "网页标注",
+    "pdf_metadata": "PDF 文件属性",
+    "signature": "落款日期",
+    "data": "数据文件",
+}
+TABLE_SHORT_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
+MAX_TEXT_SUSPECTS = 3
+_CN_DIGITS = "零一二三四五六七八九十"
+
+
+# --------------------------------------------------------------------------- small formatting helpers
+
+
+def fmt_number(value: Any) -> str:
+    """A number as shown to users: integers without decimals, others with at most two decimals."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def fmt_score(value: Any) -> str:
+    """A score with one decimal, or a dash when there is none."""
+    return f"{float(value):.1f}" if isinstance(value, (int, float)) and not isinstance(value, bool) else "—"
+
+
+def cn_number(n: int) -> str:
+    """1..99 as Chinese numerals (3 → 三, 12 → 十二); other values as digits."""
+    if 0 < n <= 10:
+        return _CN_DIGITS[n]
+    if 10 < n < 100:
+        tens, ones = divmod(n, 10)
+        return (_CN_DIGITS[tens] if tens > 1 else "") + "十" + (_CN_DIGITS[ones] if ones else "")
+    return str(n)
+
+
+def document(result: dict) -> dict:
+    """The `document` part of a result (empty dict when missing)."""
+    return result.get("document") or {}
+
+
+def kind_label(doc: dict) -> str:
+    return KIND_LABELS.get(doc.get("kind") or "", "未知类型")
+
+
+def issuer_text(doc: dict) -> str:
+    """Issuer with its kind, e.g. `淮安市人民政府（政府）`."""
+    kind = ISSUER_KIND_LABELS.get(doc.get("issuer_kind") or "unknown", "未知")
+    return f"{doc.get('issuer') or '未识别'}（{kind}）"
+
+
+def year_text(doc: dict) -> str:
+    return f"{doc['year']} 年" if doc.get("year") else "未识别"
+
+
+def template_text(doc: dict) -> str:
+    """The template in Chinese; for a mixed report, the template of each table."""
+    template = doc.get("template")
+    if not template:
+        return "未识别"
+    label = TEMPLATE_LABELS.get(str(template), str(template))
+    if template != "mixed":
+        return label
+    per_table = doc.get("templates") or {}
+    parts = [f"{TABLE_SHORT_NAMES.get(t, t)} {per_table[t] or '未识别'}" for t in sorted(per_table)]
+    return f"{label}（{'，'.join(parts)}）" if parts else label
+
+
+def timeliness_text(doc: dict) -> str:
+    """按时 / 逾期 / 未知."""
+    on_time = doc.get("on_time")
+    return "按时" if on_time is True else "逾期" if on_time is False else "未知"
+
+
+def published_text(doc: dict) -> str:
+    """Publication date with its source and timeliness, e.g. `2025-02-25（网页标注），截止 2025-03-31，按时`."""
+    published = doc.get("published")
+    if not published:
+        text = "未找到发布日期"
+    else:
+        source = PUBLISHED_SOURCE_LABELS.get(published.get("source") or "", published.get("source") or "未知")
+        text = f"{published.get('date')}（来源：{source}）"
+    if doc.get("deadline"):
+        text += f"，截止 {doc['deadline']}"
+    return f"{text}，{timeliness_text(doc)}"
+
+
+def counts(result: dict) -> dict[str, int]:
+    """Findings per severity, from `summary` or counted from `findings`."""
+    summary = result.get("summary")
+    if isinstance(summary, dict) and summary:
+        return {s: int(summary.get(s) or 0) for s in SEVERITIES}
+    found = {s: 0 for s in SEVERITIES}
+    for finding in result.get("findings") or []:
+        if finding.get("severity") in found:
+            found[finding["severity"]] += 1
+    return found
+
+
+def score_total(result: dict) -> float | None:
+    total = (result.get("score") or {}).get("total")
+    return float(total) if isinstance(total, (int, float)) and not isinstance(total, bool) else None
+
+
+def sorted_findings(result: dict) -> list[dict]:
+    """Findings ordered error → warning → info, keeping the engine's order inside a severity."""
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    return sorted(result.get("findings") or [], key=lambda f: order.get(f.get("severity"), len(order)))
+
+
+def location_text(location: dict | None) -> str:
+    """`{"line": 12}` → `第 12 行`; `{"table": 3, "row": 4, "col": 5}` → `第 3 个表格第 4 行第 5 列`."""
+    if not location:
+        return ""
+    if location.get("table") is not None:
+        text = f"第 {location['table']} 个表格"
+        if location.get("row") is not None:
+            text += f"第 {location['row']} 行"
+        if location.get("col") is not None:
+            text += f"第 {location['col']} 列"
+        return text
+    if location.get("line") is not None:
+        return f"第 {location['line']} 行"
+    return ""
+
+
+def verdict(result: dict) -> str:
+    """The one-line conclusion, e.g. `结论：得分 72.5，错误 3 项，警告 2 项`."""
+    doc = document(result)
+    n = counts(result)
+    if doc.get("kind") == "not_annual_report":
+        reason = doc.get("kind_reason") or "未找到年度报告的标题、章节或表格"
+        return f"结论：不是政府信息公开工作年度报告（{reason}），不评分"
+    tally = f"错误 {n['error']} 项，警告 {n['warning']} 项"
+    total = score_total(result)
+    if total is None:
+        reason = (result.get("score") or {}).get("reason") or "缺少评分所需的内容"
+        return f"结论：无法评分（{reason}），{tally}"
+    return f"结论：得分 {fmt_score(total)}，{tally}"
+
+
+# --------------------------------------------------------------------------- text and JSON
+
+
+def _score_lines(result: dict) -> list[str]:
+    score = result.get("score") or {}
+    total = score_total(result)
+    if total is None:
+        return [f"得分：无法评分（{score.get('reason') or '缺少评分所需的内容'}）"]
+    parts = [
+        f"{c.get('label') or key} {fmt_score(c.get('score'))}"
+        for key, c in (score.get("categories") or {}).items()
+    ]
+    line = f"得分：{fmt_score(total)} / 100"
+    return [line + (f"（{'，'.join(parts)}）" if parts else "")]
+
+
+def _suspect_lines(result: dict) -> list[str]:
+    suspects = result.get("suspects") or []
+    if not suspects:
+        return []
+    lines = ["最可能出错的单元格："]
+    for s in suspects[:MAX_TEXT_SUSPECTS]:
+        message = s.get("message") or (
+            f"{s.get('cell')}：填报 {fmt_number(s.get('found'))}，应为 {fmt_number(s.get('expected'))}"
+        )
+        lines.append(f"  {message}")
+    return lines
+
+
+def render_text(result: dict) -> str:
+    """The Chinese terminal summary of one file; the last line is the verdict."""
+    doc = document(result)
+    n = counts(result)
+    lines = [
+        f"文件：{result.get('file') or '（未知）'}",
+        f"类型：{kind_label(doc)}",
+        f"年度：{year_text(doc)}",
+        f"发布机关：{issuer_text(doc)}",
+        f"模板：{template_text(doc)}",
+        f"发布日期：{published_text(doc)}",
+    ]
+    if doc.get("kind") != "not_annual_report":
+        lines += _score_lines(result)
+    lines.append(f"问题：错误 {n['error']} 项，警告 {n['warning']} 项，提示 {n['info']} 项")
+    for finding in sorted_findings(result):
+        label = SEVERITY_LABELS.get(finding.get("severity"), "提示")
+        lines.append(f"  [{label}] {finding.get('message') or finding.get('title') or finding.get('rule')}")
+    lines += _suspect_lines(result)
+    lines.append(verdict(result))
+    return "\n".join(lines) + "\n"
+
+
+def render_json(result: dict) -> str:
+    """The result as JSON (UTF-8 text, Chinese kept readable, indented)."""
+    return json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+
+
+def render(result: dict, fmt: str) -> str:
+    """Render one result as `html`, `json` or `text` (`csv` gives a one-row scorecard)."""
+    if fmt == "html":
+        from gkcheck.render.html import render_html
+
+        return render_html(result)
+    if fmt == "json":
+        return render_json(result)
+    if fmt == "text":
+        return render_text(result)
+    if fmt == "csv":
+        return render_csv([result])
+    raise GkError(f"不支持的输出格式：{fmt}（可选：html、json、text、csv）")
+
+
+# --------------------------------------------------------------------------- ranking and CSV
+
+
+def ranked(results: Iterable[dict]) -> list[tuple[str, dict]]:
+    """Results ordered by score (best first, unscored last) with competition ranks (1, 2, 2, 4)."""
+    items = sorted(
+        results,
+        key=lambda r: (score_total(r) is None, -(score_total(r) or 0.0), str(r.get("file") or "")),
+    )
+    out: list[tuple[str, dict]] = []
+    previous: float | None = None
+    rank = 0
+    for position, item in enumerate(items, start=1):
+        total = score_total(item)
+        if total is None:
+            out.append(("", item))
+            continue
+        if total != previous:
+            rank, previous = position, total
+        out.append((str(rank), item))
+    return out
+
+
+def _category_columns(results: list[dict]) -> list[tuple[str, str]]:
+    """(key, label) of every score category, in order of first appearance."""
+    seen: dict[str, str] = {}
+    for result in results:
+        for key, cat in ((result.get("score") or {}).get("categories") or {}).items():
+            seen.setdefault(key, (cat or {}).get("label") or key)
+    return list(seen.items())
+
+
+def _csv_text(value: Any) -> str:
+    """Neutralise spreadsheet formulas in free text (a file name starting with `=` must stay text)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def render_csv(results: list[dict]) -> str:
+    """A scorecard: one row per file, ranked by score (unscored files last)."""
+    categories = _category_columns(results)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(
+        ["排名", "文件", "发布机关", "年度", "类型", "模板", "得分"]
+        + [label for _, label in categories]
+        + ["错误数", "警告数", "提示数", "发布日期", "是否按时"]
+    )
+    for rank, result in ranked(results):
+        doc = document(result)
+        cats = (result.get("score") or {}).get("categories") or {}
+        n = counts(result)
+        published = doc.get("published") or {}
+        total = score_total(result)
+        writer.writerow(
+            [rank, _csv_text(result.get("file")), _csv_text(doc.get("issuer")), doc.get("year") or "",
+             kind_label(doc), _template_short(doc), fmt_score(total) if total is not None else ""]
+            + [_category_score(cats.get(key)) for key, _ in categories]
+            + [n["error"], n["warning"], n["info"], published.get("date") or "", timeliness_text(doc)]
+        )
+    return buf.getvalue()
+
+
+def _template_short(doc: dict) -> str:
+    template = doc.get("template")
+    return {"2019": "2019 年版", "2021": "2021 年版", "mixed": "混用"}.get(str(template), "未识别")
+
+
+def _category_score(category: dict | None) -> str:
+    score = (category or {}).get("score")
+    return fmt_score(score) if isinstance(score, (int, float)) else ""
+
+
+# --------------------------------------------------------------------------- safe output files
+
+_UNSAFE_CHARS = re.compile(r'[\\/:*?"<>|]')
+_SUFFIX = re.compile(r"(\.[A-Za-z0-9_-]+)+")
+_WINDOWS_RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?", re.IGNORECASE)
+MAX_NAME_BYTES = 150
+
+
+def safe_stem(input_path: Path | str) -> str:
+    """The input's base name without extension, made safe as a file name (never empty, never `..`)."""
+    name = Path(str(input_path)).name
+    stem = Path(name).stem if Path(name).suffix else name
+    chars = [
+        "_" if _UNSAFE_CHARS.match(ch) else ch
+        for ch in stem
+        if not unicodedata.category(ch).startswith(("C", "Z")) or ch == " "
+    ]
+    text = re.sub(r"\.{2,}", ".", "".join(chars)).strip(" .")
+    while len(text.encode("utf-8")) > MAX_NAME_BYTES:
+        text = text[:-1]
+    text = text.rstrip(" .")
+    if not text:
+        return "report"
+    return "_" + text if _WINDOWS_RESERVED.fullmatch(text) else text
+
+
+def _short_hash(path: Path) -> str:
+    return hashlib.sha1(str(path).encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+def output_name(input_path: Path, suffix: str, inputs: Iterable[Path] = ()) -> str:
+    """The output file name for an input: safe base name + suffix, with a short hash when another input
+    has the same base name (so `a/x.pdf` and `b/x.pdf` never overwrite each other)."""
+    suffix = suffix if suffix.startswith(".") else "." + suffix
+    if not _SUFFIX.fullmatch(suffix):
+        raise GkError(f"输出文件后缀不合法：{suffix!r}")
+    me = Path(os.path.abspath(input_path))
+    stem = safe_stem(me)
+    others = {Path(os.path.abspath(p)) for p in inputs} - {me}
+    clash = any(safe_stem(p).casefold() == stem.casefold() for p in others)
+    return f"{stem}-{_short_hash(me)}{suffix}" if clash else f"{stem}{suffix}"
+
+
+def _resolved(path: Path | str) -> Path:
+    """`Path.resolve()`, falling back to the absolute path for names the OS cannot look up (NUL bytes)."""
+    try:
+        return Path(path).resolve()
+    except (OSError, ValueError):
+        return Path(os.path.abspath(path))
+
+
+def _is_input(target: Path, inputs: set[Path]) -> bool:
+    if target in inputs:
+        return True
+    if not target.exists():
+        return False
+    for path in inputs:
+        with contextlib.suppress(OSError, ValueError):
+            if path.exists() and os.path.samefile(target, path):
+                return True
+    return False
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    """Write via a temp file in the same folder and `os.replace`, so readers never see a partial file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_output(out_dir: Path, input_path: Path, suffix: str, content: str, inputs: set[Path]) -> Path:
+    """Write `content` to `out_dir/<safe input name><suffix>` atomically and return that path.
+
+    The path always stays inside `out_dir` and is never one of `inputs` (GkError otherwise). CSV files
+    get a UTF-8 BOM so that spreadsheet programs read the Chinese text correctly.
+    """
+    name = output_name(input_path, suffix, inputs)
+    try:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        root = Path(out_dir).resolve(strict=True)
+    except OSError as exc:
+        raise GkError(f"无法创建输出目录：{exc.strerror or exc}", str(out_dir)) from exc
+    target = (root / name).resolve()
+    if target.parent != root:
+        raise GkError(f"输出文件名不安全，会写到输出目录之外：{name}", str(input_path))
+    if _is_input(target, {_resolved(p) for p in inputs} | {_resolved(input_path)}):
+        raise GkError(f"输出文件 {target} 与输入文件相同，拒绝覆盖；请用另一个输出目录", str(input_path))
+    encoding = "utf-8-sig" if name.lower().endswith(".csv") else "utf-8"
+    try:
+        _atomic_write(target, content.encode(encoding))
+    except OSError as exc:
+        raise GkError(f"无法写入输出文件：{exc.strerror or exc}", str(target)) from exc
+    return target

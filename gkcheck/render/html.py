@@ -1,0 +1,356 @@
+"""HTML renderers: one self-contained Chinese page per checked file, and a ranked index page for a batch.
+
+All report text goes through Jinja2 with autoescaping forced on; the Python side only builds plain view
+dicts (no markup), so nothing from a report can reach the page unescaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from gkcheck.render import (
+    SEVERITIES,
+    SEVERITY_LABELS,
+    cn_number,
+    counts,
+    document,
+    fmt_number,
+    fmt_score,
+    issuer_text,
+    kind_label,
+    location_text,
+    output_name,
+    published_text,
+    ranked,
+    score_total,
+    template_text,
+    timeliness_text,
+    year_text,
+)
+from gkcheck.templates import TABLE_TITLES, Row, TableDef, load_template, template_versions
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+TABLES = ("t2", "t3", "t4")
+DEFAULT_VERSION = "2021"
+TABLE_STATUS_LABELS = {
+    "present": "已提供",
+    "absent": "缺失",
+    "referenced": "仅引用未附",
+    "image": "以图片形式提供，无法核验",
+    "blank": "表格未填写",
+}
+CELL_STATUS_LABELS = {"ok": "", "blank": "空白", "unreadable": "无法识别"}
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    """Jinja2 environment; autoescape is on for every template, whatever its extension."""
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+@dataclass
+class Marks:
+    """Cells to highlight: named in error / warning findings, or named as suspects (cell → suspect)."""
+
+    errors: set[str] = field(default_factory=set)
+    warnings: set[str] = field(default_factory=set)
+    suspects: dict[str, dict] = field(default_factory=dict)
+
+
+def _marks(result: dict) -> Marks:
+    marks = Marks()
+    for finding in result.get("findings") or []:
+        target = {"error": marks.errors, "warning": marks.warnings}.get(finding.get("severity"))
+        if target is not None:
+            target.update(str(c) for c in finding.get("cells") or [])
+    for suspect in result.get("suspects") or []:
+        if suspect.get("cell"):
+            marks.suspects.setdefault(str(suspect["cell"]), suspect)
+    return marks
+
+
+# --------------------------------------------------------------------------- header, score, findings
+
+
+def _facts(result: dict) -> list[tuple[str, str]]:
+    doc = document(result)
+    facts = [
+        ("文件", str(result.get("file") or "（未知）")),
+        ("类型", kind_label(doc)),
+        ("标题", doc.get("title") or "未识别"),
+        ("年度", year_text(doc)),
+        ("发布机关", issuer_text(doc)),
+        ("模板", template_text(doc)),
+        ("发布日期", published_text(doc)),
+    ]
+    if doc.get("kind_reason"):
+        facts.insert(2, ("类型判断依据", str(doc["kind_reason"])))
+    return facts
+
+
+def _grade(score: float | None) -> str:
+    if score is None:
+        return "none"
+    return "good" if score >= 85 else "fair" if score >= 60 else "poor"
+
+
+def _score_view(result: dict) -> dict[str, Any]:
+    score = result.get("score") or {}
+    total = score_total(result)
+    categories = []
+    for key, cat in (score.get("categories") or {}).items():
+        value = cat.get("score") if isinstance(cat, dict) else None
+        number = float(value) if isinstance(value, (int, float)) else None
+        categories.append({
+            "key": str(key),
+            "label": str(cat.get("label") or key),
+            "score": fmt_score(number),
+            "weight": fmt_number(cat.get("weight")) if cat.get("weight") is not None else "",
+            "width": f"{max(0.0, min(100.0, number or 0.0)):.1f}",
+            "grade": _grade(number),
+        })
+    return {
+        "total": fmt_score(total) if total is not None else None,
+        "grade": _grade(total),
+        "reason": str(score.get("reason") or "缺少评分所需的内容"),
+        "categories": categories,
+    }
+
+
+def _finding_view(finding: dict) -> dict[str, Any]:
+    return {
+        "title": str(finding.get("title") or ""),
+        "message": str(finding.get("message") or finding.get("title") or finding.get("rule") or ""),
+        "rule": str(finding.get("rule") or ""),
+        "category": str(finding.get("category") or ""),
+        "cells": [str(c) for c in finding.get("cells") or []],
+        "location": location_text(finding.get("location")),
+        "suggestion": str(finding.get("suggestion") or ""),
+    }
+
+
+def _finding_groups(result: dict) -> list[dict[str, Any]]:
+    groups = []
+    for severity in SEVERITIES:
+        items = [_finding_view(f) for f in result.get("findings") or [] if f.get("severity") == severity]
+        groups.append({"severity": severity, "label": SEVERITY_LABELS[severity], "entries": items})
+    return groups
+
+
+def _suspect_view(suspect: dict) -> dict[str, Any]:
+    return {
+        "cell": str(suspect.get("cell") or ""),
+        "found": fmt_number(suspect.get("found")),
+        "expected": fmt_number(suspect.get("expected")),
+        "fixes": suspect.get("fixes") or 0,
+        "message": str(suspect.get("message") or ""),
+    }
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _table_version(name: str, result: dict) -> str:
+    """The template used to lay out a table: the table's own, else the document's, else 2021."""
+    report = result.get("report") or {}
+    info = (report.get("tables") or {}).get(name) or {}
+    versions = template_versions()
+    for candidate in (info.get("template"), document(result).get("template")):
+        if candidate and str(candidate) in versions:
+            return str(candidate)
+    return DEFAULT_VERSION
+
+
+def _cell_view(address: str, cells: dict, marks: Marks) -> dict[str, Any]:
+    cell = cells.get(address)
+    classes = ["num"]
+    title = address
+    if cell is None:
+        text = "未提取"
+        classes.append("cell-missing")
+    else:
+        raw = str(cell.get("raw") or "").strip()
+        status = str(cell.get("status") or "ok")
+        text = raw or (fmt_number(cell.get("value")) if cell.get("value") is not None else "")
+        if status == "blank" or not text:
+            classes.append("cell-blank")
+            text = text or "空白"
+            title += "（空白）"
+        elif status == "unreadable":
+            classes.append("cell-unreadable")
+            title += "（无法识别）"
+    if address in marks.errors:
+        classes.append("cell-error")
+    elif address in marks.warnings:
+        classes.append("cell-warning")
+    suspect = marks.suspects.get(address)
+    if suspect is not None:
+        classes.append("cell-suspect")
+        title = f"应为 {fmt_number(suspect.get('expected'))}"
+    return {"address": address, "text": text, "classes": " ".join(classes), "title": title}
+
+
+def _row_view(tdef: TableDef, row: Row, cells: dict, marks: Marks) -> dict[str, Any]:
+    addresses = [f"{tdef.name}.{row.key}.{col}" for col in tdef.row_columns(row)]
+    return {
+        "label": row.label,
+        "group": row.group,
+        "group_span": 0,
+        "cells": [_cell_view(a, cells, marks) for a in addresses],
+    }
+
+
+def _set_group_spans(rows: list[dict[str, Any]]) -> None:
+    """The first row of a run of rows with the same group gets that run's length as its rowspan."""
+    start = 0
+    while start < len(rows):
+        end = start
+        while end + 1 < len(rows) and rows[end + 1]["group"] == rows[start]["group"]:
+            end += 1
+        if rows[start]["group"]:
+            rows[start]["group_span"] = end - start + 1
+        start = end + 1
+
+
+def _blocks(tdef: TableDef, cells: dict, marks: Marks) -> list[dict[str, Any]]:
+    """Consecutive rows with the same caption and columns form one block with its own header row."""
+    blocks: list[dict[str, Any]] = []
+    for row in tdef.rows:
+        columns = tdef.row_columns(row)
+        if not blocks or blocks[-1]["caption"] != row.caption or blocks[-1]["keys"] != columns:
+            blocks.append({
+                "caption": row.caption,
+                "keys": columns,
+                "columns": [tdef.columns[c].label for c in columns],
+                "rows": [],
+            })
+        blocks[-1]["rows"].append(_row_view(tdef, row, cells, marks))
+    for block in blocks:
+        _set_group_spans(block["rows"])
+        block["grouped"] = any(r["group"] for r in block["rows"])
+    return blocks
+
+
+def _table_view(name: str, result: dict, marks: Marks) -> dict[str, Any]:
+    report = result.get("report") or {}
+    info = (report.get("tables") or {}).get(name) or {}
+    status = str(info.get("status") or "absent")
+    version = _table_version(name, result)
+    view: dict[str, Any] = {
+        "name": name,
+        "title": TABLE_TITLES.get(name, name),
+        "status": status,
+        "status_label": TABLE_STATUS_LABELS.get(status, status),
+        "version": version if info.get("template") else "",
+        "reference": str(info.get("reference") or ""),
+        "blocks": [],
+    }
+    if status == "present":
+        tdef = load_template(version).tables[name]
+        view["blocks"] = _blocks(tdef, report.get("cells") or {}, marks)
+    return view
+
+
+# --------------------------------------------------------------------------- outline
+
+
+def _outline_view(result: dict) -> dict[str, Any]:
+    report = result.get("report") or {}
+    found: dict[int, dict] = {}
+    for section in report.get("sections") or []:
+        if isinstance(section.get("number"), int):
+            found.setdefault(section["number"], section)
+    expected = load_template(_table_version("t3", result)).sections
+    items = []
+    for spec in expected:
+        number = int(spec["number"])
+        section = found.get(number)
+        items.append({
+            "expected": f"{cn_number(number)}、{spec['title']}",
+            "found": section is not None,
+            "title": str(section.get("title") or "") if section else "",
+            "line": location_text({"line": section.get("line")}) if section else "",
+            "variant": bool(section and section.get("wording") == "variant"),
+        })
+    others = [
+        {"title": str(h.get("title") or ""), "line": location_text({"line": h.get("line")})}
+        for h in report.get("other_headings") or []
+    ]
+    gaps = [cn_number(int(n)) for n in report.get("numbering_gaps") or [] if isinstance(n, int)]
+    return {"items": items, "others": others, "gaps": gaps}
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def _show_tables(result: dict) -> bool:
+    report = result.get("report") or {}
+    return document(result).get("kind") != "not_annual_report" or bool(report.get("cells"))
+
+
+def render_html(result: dict) -> str:
+    """The self-contained Chinese HTML page of one check result."""
+    marks = _marks(result)
+    show = _show_tables(result)
+    context = {
+        "file": str(result.get("file") or ""),
+        "facts": _facts(result),
+        "not_report": document(result).get("kind") == "not_annual_report",
+        "score": _score_view(result),
+        "counts": counts(result),
+        "groups": _finding_groups(result),
+        "suspects": [_suspect_view(s) for s in result.get("suspects") or []],
+        "tables": [_table_view(t, result, marks) for t in TABLES] if show else [],
+        "outline": _outline_view(result) if show else None,
+        "severity_labels": SEVERITY_LABELS,
+    }
+    return _env().get_template("report.html.j2").render(**context)
+
+
+def _index_row(rank: str, result: dict, inputs: list[Path]) -> dict[str, Any]:
+    doc = document(result)
+    file = str(result.get("file") or "")
+    total = score_total(result)
+    return {
+        "rank": rank,
+        "file": file,
+        "href": quote(output_name(Path(file or "report"), ".html", inputs)),
+        "issuer": str(doc.get("issuer") or "未识别"),
+        "year": str(doc.get("year") or "—"),
+        "kind": kind_label(doc),
+        "score": fmt_score(total) if total is not None else "",
+        "reason": str((result.get("score") or {}).get("reason") or ""),
+        "grade": _grade(total),
+        "counts": counts(result),
+        "timeliness": timeliness_text(doc),
+    }
+
+
+def render_index_html(results: list[dict], inputs: list[Path] | None = None) -> str:
+    """A ranked scorecard page for a batch; each file links to its page `<name>.html` (named like
+    `write_output` names it; pass the same `inputs` set, by default the results' files)."""
+    paths = inputs if inputs is not None else [Path(str(r.get("file") or "report")) for r in results]
+    rows = [_index_row(rank, result, list(paths)) for rank, result in ranked(results)]
+    scored = [r for r in results if score_total(r) is not None]
+    average = sum(score_total(r) or 0.0 for r in scored) / len(scored) if scored else None
+    context = {
+        "rows": rows,
+        "total": len(results),
+        "scored": len(scored),
+        "average": fmt_score(average) if average is not None else "—",
+    }
+    return _env().get_template("index.html.j2").render(**context)
+

@@ -1,0 +1,160 @@
+"""Rule files (rules/checks/*.yaml): loading, validation against schemas/rules.schema.json, line numbers."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from gkcheck.errors import RuleError
+from gkcheck.paths import PROFILES_DIR, RULES_DIR, SCHEMAS_DIR
+
+CHECKS_DIR = RULES_DIR / "checks"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    kind: str
+    severity: str
+    category: str
+    message: str
+    pack: str
+    applies_to: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+    suggestion: str | None = None
+    description: str | None = None
+    file: str = ""
+    line: int = 0
+
+
+@dataclass
+class Problem:
+    """A validation problem in a rule file, with its location."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@cache
+def _schema(name: str) -> dict[str, Any]:
+    return json.loads((SCHEMAS_DIR / name).read_text(encoding="utf-8"))
+
+
+def _node_at(node: yaml.Node, path: list[Any]) -> yaml.Node:
+    """The YAML node at a JSON path (for error line numbers); stops at the deepest node found."""
+    for key in path:
+        if isinstance(node, yaml.MappingNode):
+            nxt = next((v for k, v in node.value if k.value == key), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            nxt = node.value[key]
+        else:
+            nxt = None
+        if nxt is None:
+            break
+        node = nxt
+    return node
+
+
+def _error_text(error: jsonschema.ValidationError) -> str:
+    where = ".".join(str(p) for p in error.absolute_path) or "(根)"
+    return f"{where}：{error.message}"
+
+
+def validate_file(path: Path) -> tuple[list[Rule], list[Problem]]:
+    """Parse and validate one rule file; returns its rules and the problems found (with line numbers)."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [Problem(name, 0, f"无法读取：{exc}")]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return [], [Problem(name, mark.line + 1 if mark else 0, f"YAML 语法错误：{getattr(exc, 'problem', exc)}")]
+    if node is None:
+        return [], [Problem(name, 1, "文件为空")]
+    validator = jsonschema.Draft202012Validator(_schema("rules.schema.json"))
+    problems = [
+        Problem(name, _node_at(node, list(e.absolute_path)).start_mark.line + 1, _error_text(e))
+        for e in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    ]
+    if problems:
+        return [], problems
+    rules = []
+    for i, item in enumerate(data["rules"]):
+        line = _node_at(node, ["rules", i]).start_mark.line + 1
+        rules.append(Rule(pack=data["pack"], file=name, line=line, **item))
+    return rules, []
+
+
+def validate_dir(directory: Path) -> tuple[list[Rule], list[Problem]]:
+    """Validate every *.yaml rule file in a folder; rule ids must be unique across files."""
+    rules: list[Rule] = []
+    problems: list[Problem] = []
+    files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
+    if not files:
+        problems.append(Problem(str(directory), 0, "文件夹中没有 .yaml 规则文件"))
+    seen: dict[str, Rule] = {}
+    for path in files:
+        found, errs = validate_file(path)
+        problems.extend(errs)
+        for rule in found:
+            if rule.id in seen:
+                problems.append(Problem(rule.file, rule.line, f"规则编号 {rule.id} 重复（已在 {seen[rule.id].file}:"
+                                                              f"{seen[rule.id].line} 定义）"))
+            seen[rule.id] = rule
+            rules.append(rule)
+    return rules, problems
+
+
+def load_rules(directory: Path = CHECKS_DIR) -> list[Rule]:
+    rules, problems = validate_dir(directory)
+    if problems:
+        raise RuleError("规则文件无效：\n" + "\n".join(str(p) for p in problems))
+    return rules
+
+
+@dataclass
+class Profile:
+    """A scoring profile: category weights and the points each finding deducts."""
+
+    name: str
+    title: str
+    categories: dict[str, dict[str, Any]]
+    deductions: dict[str, float]
+    max_per_rule: float
+    rules: dict[str, float] = field(default_factory=dict)
+
+
+def load_profile(name_or_path: str = "default") -> Profile:
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = PROFILES_DIR / f"{name_or_path}.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RuleError(f"无法读取评分方案 {path}：{exc}") from exc
+    try:
+        jsonschema.validate(data, _schema("profile.schema.json"))
+    except jsonschema.ValidationError as exc:
+        raise RuleError(f"评分方案 {path} 无效：{_error_text(exc)}") from exc
+    return Profile(
+        name=data["name"],
+        title=data["title"],
+        categories=data["categories"],
+        deductions=data["deductions"],
+        max_per_rule=data.get("max_per_rule", 100),
+        rules=data.get("rules", {}),
+    )
