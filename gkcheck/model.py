@@ -65,6 +65,7 @@ class TableInfo:
     location: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)  # layout remarks, e.g. "other_single_row"
     reference: str | None = None  # the text that references an absent table
+    label_deviations: list[dict[str, Any]] = field(default_factory=list)  # row labels worded unlike the template
 
 
 @dataclass

@@ -25,6 +25,7 @@ Value = int | float | str | None  # str/None let tests plant blanks ("—") and 
 APPLICANTS = ("natural_person", "commercial", "research", "public_interest", "legal_service", "other_org")
 T3_BALANCE = ("new_received", "carried_over", "total_processed", "carried_forward")
 T3_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+LITIGATION_TOTALS = ("t4.litigation_direct.total", "t4.litigation_after_review.total")
 WRAP_WIDTH = 38
 PDF_FONT = "STSong-Light"
 
@@ -328,8 +329,7 @@ def document_blocks(
     blocks += [
         ("heading", "四、政府信息公开行政复议、行政诉讼情况"),
         ("para", f"本年度因政府信息公开被申请行政复议{_v(values, 't4.review.total')}件，"
-                 f"被提起行政诉讼{_sum_text(values, ('t4.litigation_direct.total', 't4.litigation_after_review.total'))}"
-                 "件，具体情况如下表。"),
+                 f"被提起行政诉讼{_sum_text(values, LITIGATION_TOTALS)}件，具体情况如下表。"),
         ("table", tables["t4"]),
         ("heading", "五、存在的主要问题及改进情况"),
         ("subheading", "（一）存在的主要问题"),

@@ -287,19 +287,22 @@ def test_write_output_refuses_to_overwrite_input(tmp_path: Path) -> None:
     assert source.read_text(encoding="utf-8") == "original"
 
 
-def test_write_output_refuses_other_input_and_symlink(tmp_path: Path) -> None:
+def test_write_output_never_hits_another_input(tmp_path: Path) -> None:
     other = tmp_path / "y.json"
     other.write_text("keep", encoding="utf-8")
     source = tmp_path / "in" / "y.pdf"
     source.parent.mkdir()
     source.write_bytes(b"%PDF")
-    with pytest.raises(GkError):
-        write_output(tmp_path, source, ".json", "{}", {source, other})
-    (tmp_path / "out").mkdir()
-    (tmp_path / "out" / "y.json").symlink_to(other)
-    with pytest.raises(GkError):
-        write_output(tmp_path / "out", source, ".json", "{}", {source, other})
+    written = write_output(tmp_path, source, ".json", "{}", {source, other})
+    assert written != other.resolve() and written.name.startswith("y-")
     assert other.read_text(encoding="utf-8") == "keep"
+    keep = tmp_path / "keep.txt"
+    keep.write_text("keep", encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "y.json").symlink_to(keep)  # a planted link to an input
+    with pytest.raises(GkError):
+        write_output(tmp_path / "out", source, ".json", "{}", {source, keep})
+    assert keep.read_text(encoding="utf-8") == "keep"
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd.html", "..\\..\\evil.html", "..", "a\x00b\nc.html",

@@ -99,6 +99,7 @@ def extract(source: Source) -> Report:
             info.source = "grid" if table is grid_tables.get(name) else "text"
             info.location = {"line": table.start + 1}
             info.notes = table.notes
+            info.label_deviations = table.label_deviations
             report.cells.update(table.cells)
         else:
             refs = [a for a in attachments if a.table == name]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 from gkcheck.extract.normalize import matches, norm
@@ -18,6 +20,30 @@ def match_row(label: str, table: TableDef, exclude: tuple[str, ...] = ()) -> Row
     for row in table.rows:
         if row.key not in exclude and matches(text, row.match):
             return row
+    return None
+
+
+_KEEP = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff]")
+
+
+def _bare(text: str) -> str:
+    return _KEEP.sub("", norm(text))
+
+
+def label_deviation(label: str, row: Row) -> str | None:
+    """The part of a matched label that deviates from the template wording (typo, rewording), if any.
+
+    Wrapped labels (a fragment of the template label on one line) are not deviations; single characters
+    (a vertical group label printed letter by letter) are ignored."""
+    expected = _bare(row.label)
+    for token in label.split():
+        text = norm(token)
+        if len(_bare(token)) < 2 or not matches(text, row.match):
+            continue
+        bare = _bare(token)
+        if bare in expected or expected in bare or len(bare) < 4:
+            return None
+        return token
     return None
 
 

@@ -9,6 +9,7 @@ from gkcheck.extract.normalize import norm
 from gkcheck.model import Published, Source
 
 _TITLE_WORDS = ("年度报告", "年报")
+_NAVIGATION = ("当前位置", "您现在的位置", "首页", ">", "》》", "→")
 _SUBJECT = ("政府信息公开", "政务公开", "信息公开")
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 _PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*(?:至|到|-|—)\s*((?:19|20)\d{2})?\s*年?\s*12\s*月")
@@ -36,6 +37,8 @@ def find_title(lines: list[str], meta_title: str | None = None) -> tuple[str | N
     for i, line in enumerate(lines[:20]):
         text = line.strip()
         if not text or len(text) > 70 or text.startswith(("根据", "现将", "按照", "本报告")):
+            continue
+        if any(m in text for m in _NAVIGATION) or not (_YEAR_IN_TITLE.search(text) or "年度报告" in text):
             continue
         if any(w in text for w in _TITLE_WORDS) and any(s in text for s in _SUBJECT):
             prev = lines[i - 1].strip() if i > 0 else ""

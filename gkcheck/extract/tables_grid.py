@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from gkcheck.extract.cells import make_cell, match_row
+from gkcheck.extract.cells import label_deviation, make_cell, match_row
 from gkcheck.extract.normalize import matches, norm
 from gkcheck.extract.numbers import parse_number
 from gkcheck.extract.tables_text import TextTable
 from gkcheck.model import CellValue, Grid
-from gkcheck.templates import TableDef, load_template
+from gkcheck.templates import Row, TableDef, load_template
 
 T4_GROUPS = (("复议后起诉", "litigation_after_review"), ("直接起诉", "litigation_direct"),
              ("未经复议", "litigation_direct"), ("行政复议", "review"))
@@ -77,6 +77,7 @@ def _t3(grids: list[Grid], year_default: str) -> TextTable:
                 break
         if match is None or any(a.startswith(f"t3.{match.key}.") for a in result.cells):
             continue
+        _note_deviation(result, label, match, {"table": grid.index, "row": r + 1})
         if match.key == "other":
             result.notes.append("other_single_row")
         for c, key in columns.items():
@@ -133,6 +134,7 @@ def _t2(grids: list[Grid], year_default: str) -> TextTable:
             match = match_row(row[0], table) if row else None
             if match is None:
                 continue
+            _note_deviation(result, row[0], match, {"table": grid.index, "row": r + 1})
             seen: set[str] = set()
             for c, key in sorted(header.items()):
                 if key in match.columns and key not in seen and c < len(row):
@@ -145,6 +147,12 @@ def _t2(grids: list[Grid], year_default: str) -> TextTable:
                     result.cells[f"t2.{match.key}.{key}"] = make_cell(
                         v, {"table": grid.index, "row": r + 1, "col": c + 1})
     return result
+
+
+def _note_deviation(result: TextTable, label: str, row: Row, location: dict) -> None:
+    found = label_deviation(label.replace("\n", ""), row)
+    if found:
+        result.label_deviations.append({"row": row.key, "found": found, "expected": row.label, "location": location})
 
 
 def _dedupe(values: list[tuple[int, str]]) -> list[tuple[int, str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from gkcheck.extract.cells import make_cell, match_row
+from gkcheck.extract.cells import label_deviation, make_cell, match_row
 from gkcheck.extract.normalize import matches, norm
 from gkcheck.model import CellValue
 from gkcheck.templates import TableDef, load_template
@@ -18,6 +18,7 @@ from gkcheck.templates import TableDef, load_template
 _BLANK_TOKENS = {"—", "-", "/", "／", "－", "——", "无", "―"}
 _NUM = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?(万元|元|件)?$")
 _SECTION = re.compile(r"^[一二三四五六七八九十]+[、.．]\S{2,}")
+MAX_T3_LINES = 900  # a table with every cell on its own line and blank lines between them
 _T4_HEADER = ("结果维持", "行政复议", "复议后起诉", "直接起诉")
 _T4_START = ("结果维持", "尚未审结", "维持纠正", "行政复议行政诉讼", "复议后起诉")
 
@@ -37,6 +38,7 @@ class TextTable:
     start: int = 0
     end: int = 0
     notes: list[str] = field(default_factory=list)
+    label_deviations: list[dict] = field(default_factory=list)
 
 
 def _is_num(token: str) -> bool:
@@ -108,6 +110,18 @@ def _has_numbers_near(lines: list[str], i: int, span: int = 6) -> bool:
     return any(split_line(lines[j])[1] for j in range(max(0, i - 1), min(len(lines), i + span)))
 
 
+def _deviations(tokens: list[Token], table: TableDef) -> list[dict]:
+    rows = {r.key: r for r in table.rows}
+    out: list[dict] = []
+    for tok in tokens:
+        if tok.kind == "label" and not any(d["row"] == tok.row for d in out):
+            found = label_deviation(tok.value, rows[tok.row])
+            if found:
+                out.append({"row": tok.row, "found": found, "expected": rows[tok.row].label,
+                            "location": {"line": tok.line + 1}})
+    return out
+
+
 def _fill(table: TableDef, rows: dict[str, list[Token]]) -> dict[str, CellValue]:
     cells: dict[str, CellValue] = {}
     for row in table.rows:
@@ -131,10 +145,10 @@ def _t3(lines: list[str], year_default: str) -> TextTable | None:
     while start > 0 and split_line(lines[start - 1])[1] and not split_line(lines[start - 1])[0]:
         start -= 1
     t21 = load_template("2021").tables["t3"]
-    end = _find(lines, start + 1, start + 160, lambda s: "结转下年度" in s) or min(len(lines), start + 160)
-    end = min(len(lines), end + 8)
+    end = _find(lines, start + 1, start + MAX_T3_LINES, lambda s: "结转下年度" in s) or start + MAX_T3_LINES
+    end = min(len(lines), end + 20)
     stop = _find(lines, start + 1, end, lambda s: any(h in s for h in _T4_HEADER) or _SECTION.match(s) and
-                 not match_row(s, t21))
+                 "本年度办理结果" not in s and not match_row(s, t21))
     if stop is not None:
         end = stop
     region = [norm(x) for x in lines[start:end]]
@@ -142,8 +156,10 @@ def _t3(lines: list[str], year_default: str) -> TextTable | None:
     if version is None:
         version = "2019" if any("(六)其他处理" in s or "六)其他处理" in s for s in region) else year_default
     table = load_template(version).tables["t3"]
-    rows = _assign(_tokens(lines, start, end, table), table)
-    result = TextTable(version=version, cells=_fill(table, rows), start=start, end=end)
+    tokens = _tokens(lines, start, end, table)
+    rows = _assign(tokens, table)
+    result = TextTable(version=version, cells=_fill(table, rows), start=start, end=end,
+                       label_deviations=_deviations(tokens, table))
     if version == "2019" and "other" in rows:
         result.notes.append("other_single_row")
     return result
@@ -154,7 +170,7 @@ def _t2(lines: list[str], end_hint: int | None, year_default: str) -> TextTable 
     start = _find(lines, 0, limit, lambda s: "第二十条" in s or s.startswith("信息内容"))
     if start is None:
         return None
-    end = limit if end_hint is not None else min(len(lines), start + 60)
+    end = limit if end_hint is not None else min(len(lines), start + 200)
     stop = _find(lines, start + 1, end, lambda s: "申请人情况" in s or "收到和处理" in s)
     end = stop if stop is not None else end
     region = norm("".join(lines[start:end]))
@@ -162,8 +178,10 @@ def _t2(lines: list[str], end_hint: int | None, year_default: str) -> TextTable 
     scores = {v: sum(1 for s in t.signatures if norm(s) in region) for v, t in versions.items()}
     version = max(scores, key=lambda v: (scores[v], v == year_default)) if any(scores.values()) else year_default
     table = versions[version]
-    rows = _assign(_tokens(lines, start, end, table), table)
-    return TextTable(version=version, cells=_fill(table, rows), start=start, end=end)
+    tokens = _tokens(lines, start, end, table)
+    rows = _assign(tokens, table)
+    return TextTable(version=version, cells=_fill(table, rows), start=start, end=end,
+                     label_deviations=_deviations(tokens, table))
 
 
 def _t4(lines: list[str], start_hint: int) -> TextTable | None:
@@ -174,7 +192,7 @@ def _t4(lines: list[str], start_hint: int) -> TextTable | None:
     table = load_template("2021").tables["t4"]
     nums: list[Token] = []
     end = start
-    for i in range(start, min(len(lines), start + 80)):
+    for i in range(start, min(len(lines), start + 200)):
         label, found = split_line(lines[i])
         if _SECTION.match(norm(lines[i])) and i > start:
             break

@@ -6,6 +6,7 @@ dicts (no markup), so nothing from a report can reach the page unescaped.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -45,7 +46,7 @@ TABLE_STATUS_LABELS = {
     "image": "以图片形式提供，无法核验",
     "blank": "表格未填写",
 }
-CELL_STATUS_LABELS = {"ok": "", "blank": "空白", "unreadable": "无法识别"}
+CORNER_LABELS = {"t2": "信息内容", "t3": "申请处理情况", "t4": "案件类别"}
 
 
 @lru_cache(maxsize=1)
@@ -203,44 +204,65 @@ def _cell_view(address: str, cells: dict, marks: Marks) -> dict[str, Any]:
     return {"address": address, "text": text, "classes": " ".join(classes), "title": title}
 
 
-def _row_view(tdef: TableDef, row: Row, cells: dict, marks: Marks) -> dict[str, Any]:
-    addresses = [f"{tdef.name}.{row.key}.{col}" for col in tdef.row_columns(row)]
+def _label(text: str, rowspan: int = 1, colspan: int = 1, cls: str = "row-label") -> dict[str, Any]:
+    return {"text": text, "rowspan": rowspan, "colspan": colspan, "cls": cls}
+
+
+def _lead_cells(rows: list[Row]) -> tuple[list[list[dict[str, Any]]], int]:
+    """Label cells in front of each row, nested like the template (三、本年度办理结果 › （三）不予公开 › 1.…),
+    and the number of label columns."""
+    grouped = [r for r in rows if r.group]
+    top = grouped[0].group if grouped else None
+    runs = Counter(r.group for r in grouped if r.group != top)
+    depth = 1 + bool(grouped) + bool(runs)
+    leads: list[list[dict[str, Any]]] = []
+    seen: set[str] = set()
+    for row in rows:
+        if row.group is None:
+            leads.append([_label(row.label, colspan=depth)])
+            continue
+        lead = [_label(top or "", rowspan=len(grouped), cls="group vertical")] if row is grouped[0] else []
+        if row.group == top:
+            lead.append(_label(row.label, colspan=depth - 1))
+        else:
+            if row.group not in seen:
+                seen.add(row.group)
+                lead.append(_label(row.group, rowspan=runs[row.group], cls="group"))
+            lead.append(_label(row.label))
+        leads.append(lead)
+    return leads, depth
+
+
+def _block_rows(tdef: TableDef, rows: list[Row], cells: dict, marks: Marks) -> dict[str, Any]:
+    leads, depth = _lead_cells(rows)
     return {
-        "label": row.label,
-        "group": row.group,
-        "group_span": 0,
-        "cells": [_cell_view(a, cells, marks) for a in addresses],
+        "caption": rows[0].caption,
+        "columns": [tdef.columns[c].label for c in tdef.row_columns(rows[0])],
+        "depth": depth,
+        "rows": [
+            {"lead": lead, "cells": [_cell_view(f"{tdef.name}.{row.key}.{c}", cells, marks)
+                                     for c in tdef.row_columns(row)]}
+            for row, lead in zip(rows, leads, strict=True)
+        ],
     }
 
 
-def _set_group_spans(rows: list[dict[str, Any]]) -> None:
-    """The first row of a run of rows with the same group gets that run's length as its rowspan."""
-    start = 0
-    while start < len(rows):
-        end = start
-        while end + 1 < len(rows) and rows[end + 1]["group"] == rows[start]["group"]:
-            end += 1
-        if rows[start]["group"]:
-            rows[start]["group_span"] = end - start + 1
-        start = end + 1
-
-
 def _blocks(tdef: TableDef, cells: dict, marks: Marks) -> list[dict[str, Any]]:
-    """Consecutive rows with the same caption and columns form one block with its own header row."""
-    blocks: list[dict[str, Any]] = []
+    """Consecutive rows with the same caption and columns form one block with its own header row; the
+    last column of a narrower block spans the rest of the table, as in the template's 表二."""
+    groups: list[list[Row]] = []
     for row in tdef.rows:
-        columns = tdef.row_columns(row)
-        if not blocks or blocks[-1]["caption"] != row.caption or blocks[-1]["keys"] != columns:
-            blocks.append({
-                "caption": row.caption,
-                "keys": columns,
-                "columns": [tdef.columns[c].label for c in columns],
-                "rows": [],
-            })
-        blocks[-1]["rows"].append(_row_view(tdef, row, cells, marks))
+        last = groups[-1][-1] if groups else None
+        if last and last.caption == row.caption and tdef.row_columns(last) == tdef.row_columns(row):
+            groups[-1].append(row)
+        else:
+            groups.append([row])
+    blocks = [_block_rows(tdef, rows, cells, marks) for rows in groups]
+    width = max(b["depth"] + len(b["columns"]) for b in blocks)
     for block in blocks:
-        _set_group_spans(block["rows"])
-        block["grouped"] = any(r["group"] for r in block["rows"])
+        block["width"] = width
+        block["span"] = width - block["depth"] - len(block["columns"]) + 1
+        block["corner"] = CORNER_LABELS.get(tdef.name, "")
     return blocks
 
 
