@@ -191,6 +191,15 @@ def test_html_mixed_template_uses_table_version() -> None:
     assert "（六）其他处理" in labels
 
 
+def test_renderers_accept_a_minimal_result() -> None:
+    minimal: dict[str, Any] = {"file": "x.txt", "findings": [{"severity": "error", "message": "读取失败"}]}
+    assert "结论：无法评分" in render_text(minimal).splitlines()[-1]
+    page = render_html(minimal)
+    assert "读取失败" in page and "无法评分" in page
+    assert render_csv([minimal]).splitlines()[1].startswith(",x.txt,")
+    assert "x.html" in render_index_html([minimal])
+
+
 # --------------------------------------------------------------------------- text, JSON, dispatch
 
 

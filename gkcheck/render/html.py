@@ -112,8 +112,9 @@ def _score_view(result: dict) -> dict[str, Any]:
     score = result.get("score") or {}
     total = score_total(result)
     categories = []
-    for key, cat in (score.get("categories") or {}).items():
-        value = cat.get("score") if isinstance(cat, dict) else None
+    for key, raw in (score.get("categories") or {}).items():
+        cat = raw if isinstance(raw, dict) else {}
+        value = cat.get("score")
         number = float(value) if isinstance(value, (int, float)) else None
         categories.append({
             "key": str(key),
