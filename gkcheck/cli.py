@@ -98,10 +98,12 @@ def _fail(message: str) -> None:
               help="输出文件夹（不存在时自动创建）。")
 @click.option("--format", "formats", default="html,json,text", show_default=True,
               help="输出格式，逗号分隔：html、json、text。")
-@click.option("--profile", default="default", show_default=True, help="评分方案名称（rules/profiles/ 下）或 YAML 文件路径。")
+@click.option("--profile", default="default", show_default=True,
+              help="评分方案名称（rules/profiles/ 下）或 YAML 文件路径。")
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=CHECKS_DIR, show_default=False,
               help="规则文件夹（默认为内置规则 rules/checks）。")
-@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="单个输入文件的大小上限（字节）。")
+@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
+              help="单个输入文件的大小上限（字节）。")
 @click.option("--quiet", "-q", is_flag=True, help="不在终端输出每个文件的摘要。")
 def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str, rules_dir: Path,
               max_bytes: int, quiet: bool) -> None:
@@ -148,7 +150,8 @@ def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str
 @main.command("extract", context_settings=CONTEXT)
 @click.help_option("-h", "--help", help=HELP)
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="输入文件的大小上限（字节）。")
+@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
+              help="输入文件的大小上限（字节）。")
 def extract_cmd(file: Path, max_bytes: int) -> None:
     """抽取一个报告的数据（文档信息、章节、表格单元格），以 JSON 输出到终端。"""
     try:

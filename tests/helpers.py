@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,7 @@ def findings_of(result: dict[str, Any], rule: str) -> list[dict[str, Any]]:
     return [f for f in result["findings"] if f["rule"] == rule]
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema(name: str) -> dict[str, Any]:
     return json.loads((SCHEMAS_DIR / name).read_text(encoding="utf-8"))
 

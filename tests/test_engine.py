@@ -43,8 +43,8 @@ def test_complete_synthetic_report_has_no_error(version):
 T3_INNER = ["t3.granted.natural_person", "t3.partial.commercial", "t3.denied_state_secret.research",
             "t3.unable_not_held.natural_person", "t3.refused_repeat.legal_service", "t3.new_received.other_org",
             "t3.carried_forward.natural_person", "t3.carried_over.commercial"]
-T3_TOTALS = ["t3.total_processed.total", "t3.new_received.total", "t3.granted.total", "t3.total_processed.natural_person",
-             "t3.carried_forward.total"]
+T3_TOTALS = ["t3.total_processed.total", "t3.new_received.total", "t3.granted.total",
+             "t3.total_processed.natural_person", "t3.carried_forward.total"]
 T4_TOTALS = ["t4.review.total", "t4.litigation_direct.total", "t4.litigation_after_review.total"]
 
 

@@ -1,0 +1,152 @@
+"""Reading and extraction on synthetic documents: formats, encodings, messy labels, data JSON input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import report_of, validator
+from synth import build_html, build_text, synth_values
+
+from gkcheck.extract.numbers import parse_number
+from gkcheck.extract.tables_text import rebuild_tables
+from gkcheck.read import read_bytes
+from gkcheck.read.decode import decode_bytes
+
+YEAR = {"2019": 2020, "2021": 2024}
+
+
+def values_of(report) -> dict:
+    return {k: c.value for k, c in report.cells.items()}
+
+
+@pytest.mark.parametrize("version", ["2019", "2021"])
+@pytest.mark.parametrize("style", ["html", "rows", "cells"])
+def test_every_cell_extracted_exactly(version, style):
+    values = synth_values(version, 3)
+    if style == "html":
+        doc, name = build_html(version, values, year=YEAR[version]), "r.html"
+    else:
+        doc, name = build_text(version, values, style=style, year=YEAR[version]), "r.txt"
+    report = report_of(doc, name)
+    assert values_of(report) == values
+    assert {t: (i.status, i.template) for t, i in report.tables.items()} == {
+        "t2": ("present", version), "t3": ("present", version), "t4": ("present", version)}
+    assert [s.number for s in report.sections] == [1, 2, 3, 4, 5, 6]
+
+
+def test_extract_output_validates_against_schema():
+    report = report_of(build_html("2021", synth_values("2021", 1)))
+    validator("report.schema.json").validate(json.loads(json.dumps(report.to_dict())))
+
+
+def test_gbk_page_without_declaration_and_with_wrong_declaration():
+    page = build_html("2021", synth_values("2021", 2)).replace('<meta charset="utf-8">', "")
+    undeclared = report_of(page.encode("gbk"), "gbk.html")
+    assert undeclared.document.issuer == "示例县人民政府" and undeclared.tables["t3"].status == "present"
+    wrong = report_of(page.replace("<head>", '<head><meta charset="utf-8">').encode("gbk"), "wrong.html")
+    assert values_of(wrong) == values_of(undeclared)
+    utf8_declared_gbk = page.replace("<head>", '<head><meta charset="gb2312">').encode("utf-8")
+    assert values_of(report_of(utf8_declared_gbk)) == values_of(undeclared)
+
+
+def test_decode_bom_and_gb18030_text():
+    text = "一、总体情况\n本年新收政府信息公开申请数量"
+    assert decode_bytes("\ufeff".encode() + text.encode("utf-8"))[0].lstrip("\ufeff") == text
+    assert decode_bytes(text.encode("gb18030")) == (text, "gb18030")
+    assert decode_bytes(text.encode("utf-16"))[0] == text
+
+
+def test_html_fragment_without_html_or_body():
+    fragment = "<p>一、总体情况</p><table><tr><td rowspan='2'>行政复议</td><td>x</td></tr><tr><td>y</td></tr></table>"
+    source = read_bytes(fragment.encode(), "frag.html")
+    assert source.lines[0] == "一、总体情况"
+    assert source.tables[0].rows == [["行政复议", "x"], ["行政复议", "y"]]
+
+
+def test_scripts_styles_dropped_and_entities_not_resolved():
+    page = ("<html><head><style>p{}</style></head><body><script>var a='本年新收';</script>"
+            "<p>一、总体情况 &amp; 说明</p><!-- 注释 --></body></html>")
+    source = read_bytes(page.encode(), "p.html")
+    assert source.lines == ["一、总体情况 & 说明"]
+
+
+MESSY_T3 = """三、收到和处理政府信息公开申请情况
+申请人情况
+自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计
+一、本年新收政府信息公开申请数量 5 1 0 0 0 0 6
+二、上年结转政府信息公开申请数量 1 0 0 0 0 0 1
+(一)予以公开 2 0 0 0 0 0 2
+（二）部分公开（区分处理的，只计这一情
+1 0 0 0 0 0 1
+形，不计其他情形）
+1 0 0 0 0 0 1
+1、属于国家秘密
+2.其他法律行政止公开 0 0 0 0 0 0 0
+3．危及"三安全一稳定" 0 0 0 0 0 0 0
+4.保护第三方合法权益 0 0 0 0 0 0 0
+5.属于三类内部事务信息 0 0 0 0 0 0 0
+6.属于四类过程性信息 0 0 0 0 0 0 0
+7.属于行政执法案卷 0 0 0 0 0 0 0
+8.属于行政查询事项 0 0 0 0 0 0 0
+1.本机关不掌握相关政府信息 1 1 0 0 0 0 2
+2.没有现成信息需要另行制作 0 0 0 0 0 0 0
+3.补正后申请内容仍不明确 0 0 0 0 0 0 0
+1.信访举报投诉类申请 0 0 0 0 0 0 0
+2.重复申请 0 0 0 0 0 0 0
+3.要求提供公开出版物 0 0 0 0 0 0 0
+4.无正当理由大量反复申请 0 0 0 0 0 0 0
+5.要求行政机关确认或重新出
+具已获取信息 0 0 0 0 0 0 0
+1、申请人无正当理由逾期不补
+正、行政机关不再处理其政府信 0 0 0 0 0 0 0
+息公开申请
+2、申请人逾期未按收费通知要
+求缴纳费用、行政机关不再处理 0 0 0 0 0 0 0
+其政府信息公开申请
+3、其他 0 0 0 0 0 0 0
+（七）总计 5 1 0 0 0 0 6
+四、结转下年度继续办理 1 0 0 0 0 0 1
+"""
+
+
+def test_messy_text_table_wrapped_labels_numbers_before_label_typos():
+    table = rebuild_tables(MESSY_T3.split("\n"), "2021")["t3"]
+    assert table.version == "2021"
+    value = {k: c.value for k, c in table.cells.items()}
+    assert value["t3.partial.total"] == 1 and value["t3.denied_state_secret.total"] == 1
+    assert value["t3.unable_not_held.commercial"] == 1 and value["t3.total_processed.total"] == 6
+    assert len(value) == 175
+    assert [d["found"] for d in table.label_deviations] == ["2.其他法律行政止公开"]
+
+
+def test_single_row_other_is_2019_layout():
+    lines = MESSY_T3.split("\n")
+    start = next(i for i, x in enumerate(lines) if x.startswith("1、申请人无正当"))
+    end = next(i for i, x in enumerate(lines) if x.startswith("3、其他"))
+    lines[start:end + 1] = ["（六）其他处理 0 0 0 0 0 0 0"]
+    table = rebuild_tables(lines, "2021")["t3"]
+    assert table.version == "2019" and "other_single_row" in table.notes and len(table.cells) == 161
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("3,119", (3119, "ok")), ("１２", (12, "ok")), ("96171.6万元", (96171.6, "ok")), ("12件", (12, "ok")),
+    ("—", (None, "blank")), ("/", (None, "blank")), ("无", (None, "blank")), ("", (None, "blank")),
+    ("-8", (-8, "ok")), ("约10", (None, "unreadable")),
+])
+def test_parse_number(raw, expected):
+    assert parse_number(raw) == expected
+
+
+def test_json_report_data_as_input():
+    report = report_of(build_html("2021", synth_values("2021", 4)))
+    data = json.dumps(report.to_dict(), ensure_ascii=False).encode()
+    again = report_of(data, "data.json")
+    assert values_of(again) == values_of(report) and again.document == report.document
+
+
+def test_json_that_is_not_report_data_is_an_error():
+    from gkcheck.errors import ReadError
+
+    with pytest.raises(ReadError, match="报告数据格式"):
+        read_bytes(b'{"hello": 1}', "x.json")
