@@ -150,3 +150,48 @@ def test_json_that_is_not_report_data_is_an_error():
 
     with pytest.raises(ReadError, match="报告数据格式"):
         read_bytes(b'{"hello": 1}', "x.json")
+
+
+def _pdf_with_scanned_page(text_lines: list[str]) -> bytes:
+    """A PDF whose first page has the given text and whose second page is only an image (a scan)."""
+    import io
+
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    picture = io.BytesIO()
+    Image.new("RGB", (300, 200), (230, 230, 230)).save(picture, "PNG")
+    picture.seek(0)
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf)
+    pdf.setFont("STSong-Light", 11)
+    for i, line in enumerate(text_lines):
+        pdf.drawString(50, 800 - 18 * i, line)
+    if text_lines:
+        pdf.showPage()
+    pdf.drawImage(ImageReader(picture), 50, 300, 400, 300)
+    pdf.showPage()
+    pdf.save()
+    return buf.getvalue()
+
+
+def test_tables_on_scanned_pages_are_images_not_missing():
+    from helpers import check_bytes
+
+    lines = ["示例县人民政府2024年政府信息公开工作年度报告", "一、总体情况", "本年度工作概述。", "二、主动公开政府信息情况",
+             "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"]
+    result = check_bytes(_pdf_with_scanned_page(lines), "scan.pdf")
+    assert {t: i["status"] for t, i in result["report"]["tables"].items()} == {"t2": "image", "t3": "image",
+                                                                               "t4": "image"}
+    assert all("图片" in f["message"] for f in result["findings"] if f["rule"] == "table.present")
+
+
+def test_image_only_pdf_is_a_clear_error():
+    from gkcheck.errors import ReadError
+
+    with pytest.raises(ReadError, match="扫描图像"):
+        report_of(_pdf_with_scanned_page([]), "scan.pdf")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from gkcheck.errors import ReadError
 from gkcheck.extract import metadata as meta
 from gkcheck.extract.normalize import norm
 from gkcheck.extract.sections import find_sections
@@ -13,6 +14,7 @@ from gkcheck.model import Attachment, Document, Published, Report, Source, Table
 from gkcheck.templates import load_template
 
 TABLES = ("t2", "t3", "t4")
+MIN_TEXT = 40  # characters of text below which a document with scanned pages counts as image-only
 _ATTACH = re.compile(r"^\s*(附件|附表)\s*[0-9一二三四五六]*\s*[:：.、]?")
 _ITEM = re.compile(r"^\s*[0-9]\s*[.、．]")
 _TABLE_WORDS = {"t2": ("主动公开",), "t3": ("收到和处理", "申请情况"), "t4": ("行政复议", "行政诉讼")}
@@ -64,6 +66,9 @@ def extract(source: Source) -> Report:
         return report
     lines = source.lines
     text = "\n".join(lines)
+    if source.image_pages and len(norm(text)) < MIN_TEXT:
+        raise ReadError(f"PDF 共 {len(source.image_pages)} 页均为扫描图像、没有文字层：无法识别报告内容，"
+                        "表格数据无法核验（本工具不做文字识别），请提供带文字层的版本", source.path)
     title, _ = meta.find_title(lines, source.metadata.get("title"))
     year = meta.report_year(title, text)
     year_default = "2021" if year is None or year >= 2021 else "2019"

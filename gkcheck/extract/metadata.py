@@ -10,6 +10,7 @@ from gkcheck.model import Published, Source
 
 _TITLE_WORDS = ("年度报告", "年报")
 _NAVIGATION = ("当前位置", "您现在的位置", "首页", ">", "》》", "→")
+_TITLE_START = re.compile(r"^[\u4e00-\u9fff（(《0-9]")
 _SUBJECT = ("政府信息公开", "政务公开", "信息公开")
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 _PERIOD = re.compile(
@@ -42,6 +43,8 @@ def find_title(lines: list[str], meta_title: str | None = None) -> tuple[str | N
             continue
         if any(m in text for m in _NAVIGATION) or not (_YEAR_IN_TITLE.search(text) or "年度报告" in text):
             continue
+        if not _TITLE_START.match(text):
+            continue  # markup, file names or list bullets: not a title
         if any(w in text for w in _TITLE_WORDS) and any(s in text for s in _SUBJECT):
             prev = lines[i - 1].strip() if i > 0 else ""
             if prev and len(prev) <= 25 and not any(w in prev for w in _TITLE_WORDS) and \
