@@ -71,21 +71,28 @@ def _evaluate(cell: str, current: float, new: float, equations: list[Equation], 
                    plausible=plausible)
 
 
-def _rank(s: Suspect) -> tuple:
-    return (not s.plausible, -s.score, not _is_total(s.cell), s.cell)
+def _ranked(equations: list[Equation], report: Report) -> list[Suspect]:
+    """All plausible repairs, best first: plausibility, identities repaired net of those broken, totals first,
+    then template order of the first identity involved."""
+    order = {c: i for i, eq in reversed(list(enumerate(equations))) for c in eq.cells()}
+    candidates = [s for s in _candidates(equations, report).values() if s.score > 0 and s.plausible]
+    return sorted(candidates, key=lambda s: (-s.score, not _is_total(s.cell), order.get(s.cell, 0)))
 
 
 def rank_suspects(equations: list[Equation], report: Report, limit: int = 10) -> list[Suspect]:
-    """Suspects ordered by plausibility, then identities repaired net of those broken, then totals first."""
-    ranked = sorted((s for s in _candidates(equations, report).values() if s.score > 0), key=_rank)
+    """The best repair of each failed identity (a cell named once), ranked."""
+    ranked = _ranked(equations, report)
     out: list[Suspect] = []
-    for suspect in ranked:
-        if suspect.plausible and all(s.cell != suspect.cell for s in out):
-            out.append(suspect)
-    return out[:limit]
+    for eq in equations:
+        if eq.holds:
+            continue
+        best = next((s for s in ranked if s.cell in eq.cells()), None)
+        if best and all(s.cell != best.cell for s in out):
+            out.append(best)
+    position = {id(s): i for i, s in enumerate(ranked)}
+    return sorted(out, key=lambda s: position[id(s)])[:limit]
 
 
 def best_fix(cells: list[str], equations: list[Equation], report: Report) -> Suspect | None:
     """The best single-cell repair among the cells of one failed identity."""
-    ranked = [s for s in rank_suspects(equations, report, limit=1000) if s.cell in cells]
-    return ranked[0] if ranked else None
+    return next((s for s in _ranked(equations, report) if s.cell in cells), None)
