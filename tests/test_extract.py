@@ -182,8 +182,8 @@ def _pdf_with_scanned_page(text_lines: list[str]) -> bytes:
 def test_tables_on_scanned_pages_are_images_not_missing():
     from helpers import check_bytes
 
-    lines = ["示例县人民政府2024年政府信息公开工作年度报告", "一、总体情况", "本年度工作概述。", "二、主动公开政府信息情况",
-             "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"]
+    lines = ["示例县人民政府2024年政府信息公开工作年度报告", "一、总体情况", "本年度工作概述。",
+             "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"]
     result = check_bytes(_pdf_with_scanned_page(lines), "scan.pdf")
     assert {t: i["status"] for t, i in result["report"]["tables"].items()} == {"t2": "image", "t3": "image",
                                                                                "t4": "image"}

@@ -55,12 +55,10 @@ def blank_cell(source: dict[str, Any] | None = None) -> CellValue:
     return CellValue(value=None, raw="", source=source or {}, status="blank")
 
 
-def detect_version(texts: list[str], table: str, versions: dict[str, TableDef], default: str) -> str:
-    """Pick the template version whose signature labels occur in the table text."""
-    joined = norm("".join(texts))
+def detect_version(text: str, versions: dict[str, TableDef], default: str) -> str:
+    """The template version whose signature labels occur most in the table text (ties: `default`)."""
+    joined = norm(text)
     scores = {v: sum(1 for s in t.signatures if norm(s) in joined) for v, t in versions.items()}
-    best = max(scores.values(), default=0)
-    if best == 0:
+    if not any(scores.values()):
         return default
-    winners = [v for v, s in scores.items() if s == best]
-    return default if default in winners else winners[0]
+    return max(scores, key=lambda v: (scores[v], v == default))

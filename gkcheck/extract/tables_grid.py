@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gkcheck.extract.cells import label_deviation, make_cell, match_row
+from gkcheck.extract.cells import detect_version, label_deviation, make_cell, match_row
 from gkcheck.extract.normalize import matches, norm
 from gkcheck.extract.numbers import parse_number
 from gkcheck.extract.tables_text import TextTable
@@ -115,9 +115,7 @@ def _t4(grids: list[Grid]) -> TextTable:
 
 def _t2(grids: list[Grid], year_default: str) -> TextTable:
     versions = {v: load_template(v).tables["t2"] for v in ("2019", "2021")}
-    text = norm("".join(c for g in grids for row in g.rows for c in row))
-    scores = {v: sum(1 for s in t.signatures if norm(s) in text) for v, t in versions.items()}
-    version = max(scores, key=lambda v: (scores[v], v == year_default)) if any(scores.values()) else year_default
+    version = detect_version("".join(c for g in grids for row in g.rows for c in row), versions, year_default)
     table = versions[version]
     result = TextTable(version=version)
     header: dict[int, str] = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from gkcheck.extract.cells import label_deviation, make_cell, match_row
+from gkcheck.extract.cells import detect_version, label_deviation, make_cell, match_row
 from gkcheck.extract.normalize import matches, norm
 from gkcheck.model import CellValue
 from gkcheck.templates import TableDef, load_template
@@ -173,10 +173,8 @@ def _t2(lines: list[str], end_hint: int | None, year_default: str) -> TextTable 
     end = limit if end_hint is not None else min(len(lines), start + 200)
     stop = _find(lines, start + 1, end, lambda s: "申请人情况" in s or "收到和处理" in s)
     end = stop if stop is not None else end
-    region = norm("".join(lines[start:end]))
     versions = {v: load_template(v).tables["t2"] for v in ("2019", "2021")}
-    scores = {v: sum(1 for s in t.signatures if norm(s) in region) for v, t in versions.items()}
-    version = max(scores, key=lambda v: (scores[v], v == year_default)) if any(scores.values()) else year_default
+    version = detect_version("".join(lines[start:end]), versions, year_default)
     table = versions[version]
     tokens = _tokens(lines, start, end, table)
     rows = _assign(tokens, table)
