@@ -236,3 +236,14 @@ def test_score_categories_and_weights():
 def test_message_fill_has_no_attribute_access():
     assert fill("{a}-{a.__class__}-{b}", {"a": 1}) == "1-{a.__class__}-{b}"
     assert fill("{x}", {"x": 2.50}) == "2.5"
+
+
+def test_narrative_figures_against_tables():
+    values = synth_values("2021", 16)
+    html = page("2021", values)
+    assert not [i for i in rule_ids(check_bytes(html)) if i.startswith("narrative.")]
+    received = values["t3.new_received.total"]
+    changed = html.replace(f"新收政府信息公开申请{received}件", f"新收政府信息公开申请{received + 5}件")
+    [note] = findings_of(check_bytes(changed), "narrative.new_received")
+    assert note["severity"] == "info" and str(received + 5) in note["message"] and str(received) in note["message"]
+    assert note["cells"] == ["t3.new_received.total"]

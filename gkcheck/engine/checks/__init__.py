@@ -18,6 +18,7 @@ from gkcheck.engine.checks import (
     table_complete,
     table_present,
     template_version,
+    text_figure,
     text_mentions,
 )
 from gkcheck.engine.context import Context, Finding
@@ -29,6 +30,7 @@ CHECKS: dict[str, CheckFn] = {
     module.KIND: module.check
     for module in (
         attachment_present, cell_type, deadline, document_kind, label_wording, numbering_gap, section_order,
-        section_present, section_wording, sum_identity, table_complete, table_present, template_version, text_mentions,
+        section_present, section_wording, sum_identity, table_complete, table_present, template_version,
+        text_figure, text_mentions,
     )
 }
