@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from gkcheck.errors import GkError
+from gkcheck.isolate import Limits, run_isolated
 from gkcheck.pipeline import check_file, extract_file
 from gkcheck.read import DEFAULT_MAX_BYTES
 from gkcheck.render import render, render_csv, render_text, write_output
@@ -16,6 +18,7 @@ from gkcheck.render.html import render_index_html
 from gkcheck.rulepack import CHECKS_DIR, load_profile, load_rules, validate_dir
 
 FORMATS = ("html", "json", "text")
+DEFAULT_JOBS = max(1, min(4, os.cpu_count() or 1))
 SUFFIX = {"html": ".html", "json": ".json", "text": ".txt"}
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -104,9 +107,15 @@ def _fail(message: str) -> None:
               help="规则文件夹（默认为内置规则 rules/checks）。")
 @click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
               help="单个输入文件的大小上限（字节）。")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=DEFAULT_JOBS, show_default=True,
+              help="同时检查的文件数（每个文件在独立进程中处理）。")
+@click.option("--timeout", type=click.FloatRange(1), default=Limits.timeout, show_default=True,
+              help="单个文件的处理时限（秒），超时记为无法读取。")
+@click.option("--max-memory", type=click.IntRange(256), default=Limits.memory_mb, show_default=True,
+              help="单个文件处理进程的内存上限（MB）。")
 @click.option("--quiet", "-q", is_flag=True, help="不在终端输出每个文件的摘要。")
 def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str, rules_dir: Path,
-              max_bytes: int, quiet: bool) -> None:
+              max_bytes: int, jobs: int, timeout: float, max_memory: int, quiet: bool) -> None:
     """检查一个或多个年度报告（HTML、TXT、PDF、DOCX 或报告数据 JSON），输出评分与问题清单。
 
     退出码：0 没有“错误”级问题；1 有“错误”级问题；2 有文件无法读取或用法错误（其余文件照常检查）。
@@ -123,9 +132,14 @@ def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str
     inputs = {f.resolve() for f in files}
     results: list[dict] = []
     code = EXIT_OK
-    for path in files:
+    def work(path: Path) -> dict:
+        return check_file(path, rules, prof, max_bytes)
+
+    for path, outcome in run_isolated(list(files), work, Limits(timeout, max_memory), jobs):
         try:
-            result = check_file(path, rules, prof, max_bytes)
+            if isinstance(outcome, GkError):
+                raise outcome
+            result = outcome
             for fmt in fmt_list:
                 write_output(out_dir, path, SUFFIX[fmt], render(result, fmt), inputs)
         except GkError as exc:
