@@ -168,11 +168,10 @@ def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str
               help="输入文件的大小上限（字节）。")
 def extract_cmd(file: Path, max_bytes: int) -> None:
     """抽取一个报告的数据（文档信息、章节、表格单元格），以 JSON 输出到终端。"""
-    try:
-        report = extract_file(file, max_bytes)
-    except GkError as exc:
-        _fail(str(exc))
-    click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    [(_, outcome)] = run_isolated([file], lambda p: extract_file(p, max_bytes).to_dict(), Limits())
+    if isinstance(outcome, GkError):
+        _fail(str(outcome))
+    click.echo(json.dumps(outcome, ensure_ascii=False, indent=2))
 
 
 @main.group("rules", context_settings=CONTEXT)
