@@ -116,6 +116,3 @@ def load_template(version: str, directory: Path = TEMPLATES_DIR) -> Template:
 def template_versions(directory: Path = TEMPLATES_DIR) -> list[str]:
     return sorted(p.stem for p in directory.glob("*.yaml") if p.stem != "common")
 
-
-def table_def(table: str, version: str) -> TableDef:
-    return load_template(version).tables[table]

@@ -10,7 +10,7 @@ from gkcheck.extract.normalize import norm
 from gkcheck.extract.sections import find_sections
 from gkcheck.extract.tables_grid import map_grids
 from gkcheck.extract.tables_text import TextTable, rebuild_tables
-from gkcheck.model import Attachment, Document, Published, Report, Source, TableInfo
+from gkcheck.model import Attachment, Document, Report, Section, Source, TableInfo
 from gkcheck.templates import load_template
 
 TABLES = ("t2", "t3", "t4")
@@ -120,7 +120,7 @@ def extract(source: Source) -> Report:
     return report
 
 
-def _images_in_sections(source: Source, sections, table: str) -> bool:
+def _images_in_sections(source: Source, sections: list[Section], table: str) -> bool:
     """An image placed inside the section that should hold the table (a table pasted as a picture)."""
     number = {"t2": 2, "t3": 3, "t4": 4}[table]
     starts = {s.number: s.line for s in sections if s.heading_number}
@@ -130,9 +130,3 @@ def _images_in_sections(source: Source, sections, table: str) -> bool:
     end = min(later) if later else len(source.lines) + 1
     return any(starts[number] - 1 <= i <= end - 1 for i in source.image_lines)
 
-
-def published_of(report: Report) -> Published | None:
-    return report.document.published
-
-
-__all__ = ["extract", "norm"]

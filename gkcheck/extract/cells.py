@@ -51,10 +51,6 @@ def make_cell(raw: str, source: dict[str, Any]) -> CellValue:
     return CellValue(value=value, raw=raw, source=source, status=status)
 
 
-def blank_cell(source: dict[str, Any] | None = None) -> CellValue:
-    return CellValue(value=None, raw="", source=source or {}, status="blank")
-
-
 def detect_version(text: str, versions: dict[str, TableDef], default: str) -> str:
     """The template version whose signature labels occur most in the table text (ties: `default`)."""
     joined = norm(text)

@@ -8,8 +8,6 @@ import unicodedata
 BLANK_MARKERS = {"", "-", "—", "——", "－", "/", "／", "无", "空", "\\", "―", "–", "…"}
 _UNITS = re.compile(r"(万元|元|件|个|条|项|次|人次|宗|起)$")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
-# A numeric token inside a line of flattened text (thousands separators allowed).
-NUMBER_TOKEN = re.compile(r"(?<![\w.])[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w.])|(?<![\w.])[+-]?\d+(?:\.\d+)?(?![\w.])")
 
 
 def parse_number(raw: str) -> tuple[int | float | None, str]:

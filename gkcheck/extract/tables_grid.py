@@ -6,7 +6,7 @@ from gkcheck.extract.cells import detect_version, label_deviation, make_cell, ma
 from gkcheck.extract.normalize import matches, norm
 from gkcheck.extract.numbers import parse_number
 from gkcheck.extract.tables_text import TextTable
-from gkcheck.model import CellValue, Grid
+from gkcheck.model import Grid
 from gkcheck.templates import Row, TableDef, load_template
 
 T4_GROUPS = (("复议后起诉", "litigation_after_review"), ("直接起诉", "litigation_direct"),
@@ -186,6 +186,3 @@ def map_grids(grids: list[Grid], year_default: str) -> tuple[dict[str, TextTable
             table.start = table.end = first.line
     return found, images
 
-
-def cell_values(table: TextTable) -> dict[str, CellValue]:
-    return table.cells
