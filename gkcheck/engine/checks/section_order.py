@@ -1,4 +1,4 @@
-"""section_order: a template section whose heading carries another number than the template's."""
+"""section_order: template sections carry the template's numbers and follow the template's order."""
 
 from __future__ import annotations
 
@@ -10,10 +10,16 @@ KIND = "section_order"
 
 
 def check(rule: Rule, ctx: Context) -> list[Finding]:
-    return [
-        ctx.finding(rule, {"found": s.title, "line": s.line, "heading_number": CN[s.heading_number],
-                           "number": CN[s.number]}, location={"line": s.line})
-        for s in ctx.report.sections
-        if s.heading_number is not None and s.number is not None and s.heading_number != s.number
-        and s.heading_number <= 10
-    ]
+    out: list[Finding] = []
+    titled = [s for s in ctx.report.sections if s.heading_number is not None and s.number is not None]
+    for s in titled:
+        if s.heading_number != s.number and s.heading_number <= 10:
+            out.append(ctx.finding(rule, {"found": s.title, "line": s.line, "heading_number": CN[s.heading_number],
+                                          "number": CN[s.number], "problem": "编号"}, location={"line": s.line}))
+    in_order = sorted(titled, key=lambda s: s.line)
+    for before, after in zip(in_order, in_order[1:]):
+        if after.number < before.number and after.heading_number == after.number:
+            out.append(ctx.finding(rule, {"found": after.title, "line": after.line, "heading_number": CN[after.number],
+                                          "number": CN[after.number], "problem": f"位置（在「{before.title}」之后）"},
+                                   location={"line": after.line}))
+    return out
