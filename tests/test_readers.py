@@ -379,3 +379,88 @@ def _w(tag: str, val: str | None) -> object:
     if val is not None:
         el.set(qn("w:val"), val)
     return el
+
+
+def _two_page_pdf(first_page_content: bytes) -> bytes:
+    """A hand-written two-page PDF with a Helvetica font; page 2 says "Page two"."""
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Contents %d 0 R "
+    page += b"/Resources << /Font << /F1 5 0 R >> >> >>"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>",
+        page % 4,
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(first_page_content), first_page_content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        page % 7,
+        b"<< /Length 38 >>\nstream\nBT /F1 12 Tf 72 700 Td (Page two) Tj ET\nendstream",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 8\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer\n<< /Size 8 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+
+
+def test_pdf_damaged_page_does_not_cost_the_others() -> None:
+    source = read_pdf(_two_page_pdf(b"BT /F1 12 Tf 72 700 Td (Hi) Tj ET << /A >> Do"), "damaged.pdf")
+    assert source.lines == ["Page two"]
+    assert source.metadata["unreadable_pages"] == "1"
+
+
+def test_pdf_hand_written_two_pages() -> None:
+    source = read_pdf(_two_page_pdf(b"BT /F1 12 Tf 72 700 Td (Page one) Tj ET"), "two.pdf")
+    assert source.lines == ["Page one", "Page two"]
+    assert "unreadable_pages" not in source.metadata
+    assert source.metadata == {}  # no information dictionary
+
+
+def test_docx_image_count_ignores_text_boxes_and_fallbacks() -> None:
+    from docx.oxml import parse_xml
+
+    ns = {
+        "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+        "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+        "v": "urn:schemas-microsoft-com:vml",
+        "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+        "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    }
+    decls = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in ns.items())
+    text_box = (
+        "<w:drawing><wp:inline><a:graphic><a:graphicData "
+        'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"/></a:graphic></wp:inline></w:drawing>'
+    )
+    vml_picture = "<w:pict><v:shape><v:imagedata/></v:shape></w:pict>"
+    paragraph = parse_xml(
+        f"<w:p {decls}><w:r><mc:AlternateContent><mc:Choice Requires='wps'>{text_box}</mc:Choice>"
+        f"<mc:Fallback>{vml_picture}</mc:Fallback></mc:AlternateContent></w:r>"
+        f"<w:r>{vml_picture}</w:r><w:r><w:t>文字</w:t></w:r></w:p>"
+    )
+    document = docx.Document()
+    document.element.body.insert(0, paragraph)
+    buf = io.BytesIO()
+    document.save(buf)
+    source = read_docx(buf.getvalue(), "pictures.docx")
+    assert source.lines == ["文字"]
+    assert source.images == 1  # the VML picture; not the text box, not the fallback copy
+
+
+def test_docx_text_in_content_controls_revisions_and_hyperlinks() -> None:
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    blocks = [
+        f"<w:sdt {w}><w:sdtContent><w:p><w:r><w:t>一、总体情况</w:t></w:r></w:p></w:sdtContent></w:sdt>",
+        f"<w:p {w}><w:r><w:t>收到申请</w:t></w:r><w:ins><w:r><w:t> 12 </w:t></w:r></w:ins>"
+        "<w:del><w:r><w:delText>99</w:delText></w:r></w:del><w:r><w:t>件</w:t></w:r>"
+        "<w:r><w:br/><w:t>\u3000第二行</w:t></w:r></w:p>",
+        f"<w:p {w}><w:hyperlink><w:r><w:t>链接文字</w:t></w:r></w:hyperlink></w:p>",
+    ]
+    document = docx.Document()
+    for n, block in enumerate(blocks):
+        document.element.body.insert(n, parse_xml(block))
+    buf = io.BytesIO()
+    document.save(buf)
+    assert read_docx(buf.getvalue(), "controls.docx").lines == ["一、总体情况", "收到申请 12 件", "第二行", "链接文字"]

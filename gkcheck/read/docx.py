@@ -16,6 +16,7 @@ from datetime import datetime
 
 import docx
 from docx.document import Document as DocxDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
 
@@ -33,7 +34,12 @@ _SCAN_CHUNK = 1024 * 1024
 _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _SDT, _SDT_CONTENT, _CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
 _T, _TAB, _BR, _CR, _HYPHEN = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:noBreakHyphen")
-_DRAWING, _PICT = qn("w:drawing"), qn("w:pict")
+_GRAPHICS = (qn("w:drawing"), qn("w:pict"), qn("w:object"))
+_PICTURE_DATA = (
+    "{http://schemas.openxmlformats.org/drawingml/2006/main}blip",
+    "{http://schemas.openxmlformats.org/drawingml/2006/chart}chart",
+    "{urn:schemas-microsoft-com:vml}imagedata",
+)
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 # Not part of the visible paragraph text: deleted revisions, text boxes, compatibility duplicates.
 _SKIP_TEXT = {qn("w:del"), qn("w:txbxContent"), qn("w:pPr"), qn("w:rPr"), _FALLBACK}
@@ -135,11 +141,14 @@ def _clean_lines(text: str) -> list[str]:
 
 
 def _count_images(node: etree._Element) -> int:
-    return sum(
-        1
-        for el in node.iter(_DRAWING, _PICT)
-        if not any(a.tag == _FALLBACK for a in el.iterancestors())
-    )
+    """Pictures and charts (w:drawing, VML w:pict, embedded w:object); text boxes and shapes do not count."""
+    count = 0
+    for el in node.iter(*_GRAPHICS):
+        if any(a.tag in _GRAPHICS or a.tag == _FALLBACK for a in el.iterancestors()):
+            continue
+        if next(el.iter(*_PICTURE_DATA), None) is not None:
+            count += 1
+    return count
 
 
 def _unwrap(node: etree._Element, tags: tuple[str, ...]) -> Iterator[etree._Element]:
@@ -236,9 +245,16 @@ def _iso(value: object) -> str | None:
     return value.date().isoformat() if isinstance(value, datetime) else None
 
 
+def _has_core_properties(document: DocxDocument) -> bool:
+    """python-docx invents core properties (title "Word Document", modified now) when the file has none."""
+    return any(rel.reltype == RT.CORE_PROPERTIES for rel in document.part.package.rels.values())
+
+
 def _metadata(document: DocxDocument) -> dict[str, str]:
     meta: dict[str, str] = {}
     try:
+        if not _has_core_properties(document):
+            return meta
         props = document.core_properties
         created, modified, title = props.created, props.modified, props.title
     except (ValueError, TypeError, AttributeError, KeyError):

@@ -48,6 +48,9 @@ def sniff(data: bytes) -> str:
     if stripped[:1] == b"{":
         return "json"
     sample = data[:65536]
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text, e.g. Word's "Unicode text"
+        decoded = sample.decode("utf-16", errors="replace").encode("utf-8")
+        return "html" if _HTML_HINT.search(decoded[:16384]) else "text"
     if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ReadError("文件不是可识别的报告格式（二进制内容）")
     if _HTML_HINT.search(sample[:16384]):
