@@ -7,16 +7,14 @@ structure-aware mutations (the XML inside the ZIP, an uncompressed PDF).
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import io
 import re
-import signal
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import docx
+from helpers import time_limit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reportlab.pdfbase import pdfmetrics
@@ -145,28 +143,6 @@ def docx_xml_mutation(draw: st.DrawFn, data: bytes) -> bytes:
 
 
 # ---- the property ---------------------------------------------------------------------------------
-
-
-class Hang(BaseException):
-    """Not an Exception, so that no reader's broad `except Exception` can swallow it."""
-
-
-@contextlib.contextmanager
-def time_limit(seconds: int) -> Iterator[None]:
-    if not hasattr(signal, "SIGALRM"):
-        yield
-        return
-
-    def on_alarm(signum: int, frame: object) -> None:
-        raise Hang(f"reading took more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def check(data: bytes, name: str) -> None:

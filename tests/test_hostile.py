@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import random
 import re
-import signal
 import zipfile
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import make_pdf, time_limit
 from reportlab.pdfgen import canvas
 
 from gkcheck.errors import ReadError
@@ -45,29 +43,6 @@ LOL_ENTITIES = '<!ENTITY lol "lol">' + "".join(
 
 
 # ---- helpers --------------------------------------------------------------------------------------
-
-
-class Hang(BaseException):
-    """Not an Exception, so that no reader's broad `except Exception` can swallow it."""
-
-
-@contextlib.contextmanager
-def time_limit(seconds: int) -> Iterator[None]:
-    """Fail instead of hanging (SIGALRM; a no-op where it does not exist)."""
-    if not hasattr(signal, "SIGALRM"):
-        yield
-        return
-
-    def on_alarm(signum: int, frame: object) -> None:
-        raise Hang(f"reading took more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def outcome(data: bytes, name: str, **kwargs: int) -> Source | ReadError:
@@ -115,20 +90,6 @@ def make_docx(document_xml: bytes, extra: dict[str, bytes] | None = None) -> byt
         for name, data in (extra or {}).items():
             zf.writestr(name, data)
     return buf.getvalue()
-
-
-def make_pdf(objects: list[bytes]) -> bytes:
-    """A PDF from raw object bodies (object 1 is the catalog), with a correct xref table."""
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return out
 
 
 def pdf_stream(data: bytes, extra: bytes = b"") -> bytes:

@@ -10,6 +10,7 @@ import docx
 import pytest
 from docx.enum.text import WD_BREAK
 from docx.oxml.ns import qn
+from helpers import make_pdf as make_raw_pdf
 from PIL import Image
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
@@ -394,14 +395,7 @@ def _two_page_pdf(first_page_content: bytes) -> bytes:
         page % 7,
         b"<< /Length 38 >>\nstream\nBT /F1 12 Tf 72 700 Td (Page two) Tj ET\nendstream",
     ]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 8\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    return out + b"trailer\n<< /Size 8 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return make_raw_pdf(objects)
 
 
 def test_pdf_damaged_page_does_not_cost_the_others() -> None:
