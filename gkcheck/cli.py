@@ -150,7 +150,7 @@ def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str
         if result["summary"]["error"] and code == EXIT_OK:
             code = EXIT_FINDINGS
         if not quiet:
-            click.echo(render_text(result))
+            click.echo(render_text(result).rstrip("\n"))
     if len(results) > 1:
         try:
             write_output(out_dir, Path("scorecard"), ".csv", render_csv(results), inputs)

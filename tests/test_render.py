@@ -193,7 +193,7 @@ def test_html_mixed_template_uses_table_version() -> None:
 
 def test_renderers_accept_a_minimal_result() -> None:
     minimal: dict[str, Any] = {"file": "x.txt", "findings": [{"severity": "error", "message": "读取失败"}]}
-    assert "结论：无法评分" in render_text(minimal).splitlines()[-1]
+    assert render_text(minimal).splitlines()[-1] == "结论：缺少评分所需的内容，不评分；错误 1 项，警告 0 项"
     page = render_html(minimal)
     assert "读取失败" in page and "无法评分" in page
     assert render_csv([minimal]).splitlines()[1].startswith(",x.txt,")
@@ -223,7 +223,7 @@ def test_text_verdicts_without_score() -> None:
         "结论：不是政府信息公开工作年度报告（没有年度报告标题、章节或表格），不评分"
     )
     last = render_text(sample_result(score=None)).splitlines()[-1]
-    assert last == "结论：无法评分（表格以图片形式提供，无法核验数据），错误 2 项，警告 3 项"
+    assert last == "结论：表格以图片形式提供，无法核验数据，不评分；错误 2 项，警告 3 项"
 
 
 def test_json_round_trip() -> None:

@@ -10,8 +10,8 @@ from gkcheck.model import Report
 from gkcheck.rulepack import Profile
 
 NO_SCORE = {
-    "not_annual_report": "不是政府信息公开工作年度报告，不评分。",
-    "legacy_annual_report": "2019年前旧格式年度报告：现行模板不适用，不按现行模板评分。",
+    "not_annual_report": "不是政府信息公开工作年度报告",
+    "legacy_annual_report": "2019年前的旧格式年度报告，现行年报模板不适用",
 }
 
 
@@ -22,7 +22,7 @@ def score(report: Report, findings: list[Finding], profile: Profile, verified: b
     arithmetic category then scores 0 — unverifiable figures earn nothing."""
     kind = report.document.kind
     if kind in NO_SCORE:
-        return {"total": None, "reason": f"{NO_SCORE[kind]}{report.document.kind_reason}。", "categories": {},
+        return {"total": None, "reason": NO_SCORE[kind], "categories": {},
                 "profile": profile.name}
     lost: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for f in findings:

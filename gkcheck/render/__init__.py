@@ -176,7 +176,7 @@ def verdict(result: dict) -> str:
     total = score_total(result)
     if total is None:
         reason = (result.get("score") or {}).get("reason") or "缺少评分所需的内容"
-        return f"结论：无法评分（{reason}），{tally}"
+        return f"结论：{reason}，不评分；{tally}"
     return f"结论：得分 {fmt_score(total)}，{tally}"
 
 
