@@ -195,3 +195,22 @@ def test_image_only_pdf_is_a_clear_error():
 
     with pytest.raises(ReadError, match="扫描图像"):
         report_of(_pdf_with_scanned_page([]), "scan.pdf")
+
+
+def test_t2_split_into_one_table_per_caption():
+    import re
+
+    values = synth_values("2021", 3)
+    page = build_html("2021", values)
+    start = page.index("<table")
+    end = page.index("</table>", start) + len("</table>")
+    parts: list[list[str]] = []
+    for row in re.findall(r"<tr>.*?</tr>", page[start:end], re.S):
+        if "第二十条" in row or not parts:
+            parts.append([])
+        parts[-1].append(row)
+    assert len(parts) == 4
+    split = "".join(f"<table border='1'>{''.join(p)}</table><p>说明</p>" for p in parts)
+    report = report_of(page[:start] + split + page[end:])
+    assert {k: v for k, v in values_of(report).items() if k.startswith("t2.")} == \
+        {k: v for k, v in values.items() if k.startswith("t2.")}
