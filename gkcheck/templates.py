@@ -43,6 +43,7 @@ class TableDef:
     rows: list[Row]
     columns: dict[str, Column]
     signatures: tuple[str, ...] = ()
+    layout: str = ""  # how this version's layout shows, for messages
 
     def cells(self) -> list[str]:
         """Canonical cell addresses in reading order."""
@@ -106,8 +107,9 @@ def load_template(version: str, directory: Path = TEMPLATES_DIR) -> Template:
         first_year=int(spec["first_year"]),
         sections=common["sections"],
         tables={
-            "t2": TableDef("t2", _rows(t2["rows"]), t2_columns, tuple(t2.get("signatures", []))),
-            "t3": TableDef("t3", t3_rows, _columns(common["t3_columns"]), tuple(spec["t3"].get("signatures", []))),
+            "t2": TableDef("t2", _rows(t2["rows"]), t2_columns, tuple(t2.get("signatures", [])), t2.get("layout", "")),
+            "t3": TableDef("t3", t3_rows, _columns(common["t3_columns"]), tuple(spec["t3"].get("signatures", [])),
+                           spec["t3"].get("layout", "")),
             "t4": TableDef("t4", _rows(t4["rows"]), _columns(t4["columns"])),
         },
     )
@@ -115,4 +117,16 @@ def load_template(version: str, directory: Path = TEMPLATES_DIR) -> Template:
 
 def template_versions(directory: Path = TEMPLATES_DIR) -> list[str]:
     return sorted(p.stem for p in directory.glob("*.yaml") if p.stem != "common")
+
+
+def default_version(year: int | None) -> str:
+    """The template a report on `year` should use: the newest one in force that year (newest when unknown)."""
+    versions = [load_template(v) for v in template_versions()]
+    usable = [t for t in versions if year is None or t.first_year <= year] or versions[:1]
+    return max(usable, key=lambda t: t.first_year).version
+
+
+def tables_by_version(name: str) -> dict[str, TableDef]:
+    """One table's definition in every template version."""
+    return {v: load_template(v).tables[name] for v in template_versions()}
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from gkcheck.model import Report
 from gkcheck.rulepack import Rule
-from gkcheck.templates import TABLE_TITLES, TableDef, load_template
+from gkcheck.templates import TABLE_TITLES, TableDef, default_version, load_template, template_versions
 
 _FIELD = re.compile(r"\{([a-z_]+)\}")
 
@@ -69,9 +69,7 @@ class Context:
 
     def default_version(self) -> str:
         doc = self.report.document
-        if doc.template in ("2019", "2021"):
-            return doc.template
-        return "2019" if doc.year is not None and doc.year < 2021 else "2021"
+        return doc.template if doc.template in template_versions() else default_version(doc.year)
 
     def present(self, name: str) -> bool:
         info = self.report.tables.get(name)

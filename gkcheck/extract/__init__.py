@@ -11,7 +11,7 @@ from gkcheck.extract.sections import find_sections
 from gkcheck.extract.tables_grid import map_grids
 from gkcheck.extract.tables_text import TextTable, rebuild_tables
 from gkcheck.model import Attachment, Document, Report, Section, Source, TableInfo
-from gkcheck.templates import load_template
+from gkcheck.templates import default_version, load_template, template_versions
 
 TABLES = ("t2", "t3", "t4")
 MIN_TEXT = 40  # characters of text below which a document with scanned pages counts as image-only
@@ -71,7 +71,7 @@ def extract(source: Source) -> Report:
                         "表格数据无法核验（本工具不做文字识别），请提供带文字层的版本", source.path)
     title, _ = meta.find_title(lines, source.metadata.get("title"))
     year = meta.report_year(title, text)
-    year_default = "2021" if year is None or year >= 2021 else "2019"
+    year_default = default_version(year)
     grid_tables, image_grids = map_grids(source.tables, year_default)
     text_tables = rebuild_tables(lines, year_default) if len(grid_tables) < 3 else {}
     tables = {t: grid_tables.get(t) or text_tables.get(t) for t in TABLES}
@@ -95,7 +95,7 @@ def extract(source: Source) -> Report:
         numbering_gaps=gaps,
         text=text,
     )
-    t4_version = overall if overall in ("2019", "2021") else year_default
+    t4_version = overall if overall in template_versions() else year_default
     for name in TABLES:
         table = tables[name]
         info = TableInfo(status=_status(table))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from gkcheck.extract.cells import detect_version, label_deviation, make_cell, match_row
-from gkcheck.extract.normalize import matches, norm
+from gkcheck.extract.normalize import norm
 from gkcheck.extract.numbers import parse_number
 from gkcheck.extract.tables_text import TextTable
 from gkcheck.model import Grid
-from gkcheck.templates import Row, TableDef, load_template
+from gkcheck.templates import Row, TableDef, load_template, tables_by_version
 
 T4_GROUPS = (("复议后起诉", "litigation_after_review"), ("直接起诉", "litigation_direct"),
              ("未经复议", "litigation_direct"), ("行政复议", "review"))
@@ -52,14 +52,7 @@ def _t3_columns(rows: list[list[str]], first_data: int, keys: TableDef) -> dict[
 
 def _t3(grids: list[Grid], year_default: str) -> TextTable:
     rows = [(g, r, row) for g in grids for r, row in enumerate(g.rows)]
-    t21 = load_template("2021").tables["t3"]
-    all_text = [norm(c) for _, _, row in rows for c in row]
-    if any(matches(t, r.match) for t in all_text for r in t21.rows[-5:-2]):
-        version = "2021"
-    elif any("六)其他处理" in t for t in all_text):
-        version = "2019"
-    else:
-        version = year_default
+    version = detect_version("".join(c for _, _, row in rows for c in row), tables_by_version("t3"), year_default)
     table = load_template(version).tables["t3"]
     first_data = next((i for i, (_, _, row) in enumerate(rows) if match_row(row[0], table)), len(rows))
     columns = _t3_columns([row for _, _, row in rows], first_data, table)
@@ -86,9 +79,9 @@ def _t3(grids: list[Grid], year_default: str) -> TextTable:
     return result
 
 
-def _t4(grids: list[Grid]) -> TextTable:
-    table = load_template("2021").tables["t4"]
-    result = TextTable(version="2021")
+def _t4(grids: list[Grid], year_default: str) -> TextTable:
+    table = load_template(year_default).tables["t4"]
+    result = TextTable(version=year_default)
     for grid in grids:
         data_rows = [r for r, row in enumerate(grid.rows) if r > 0 and all(_is_value(c) for c in row)]
         if not data_rows:
@@ -114,7 +107,7 @@ def _t4(grids: list[Grid]) -> TextTable:
 
 
 def _t2(grids: list[Grid], year_default: str) -> TextTable:
-    versions = {v: load_template(v).tables["t2"] for v in ("2019", "2021")}
+    versions = tables_by_version("t2")
     version = detect_version("".join(c for g in grids for row in g.rows for c in row), versions, year_default)
     table = versions[version]
     result = TextTable(version=version)
@@ -177,7 +170,7 @@ def map_grids(grids: list[Grid], year_default: str) -> tuple[dict[str, TextTable
     if "t3" in groups:
         found["t3"] = _t3(groups["t3"], year_default)
     if "t4" in groups:
-        found["t4"] = _t4(groups["t4"])
+        found["t4"] = _t4(groups["t4"], year_default)
     for key, table in list(found.items()):
         if not table.cells:
             del found[key]

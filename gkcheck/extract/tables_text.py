@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 
 from gkcheck.extract.cells import detect_version, label_deviation, make_cell, match_row
-from gkcheck.extract.normalize import matches, norm
+from gkcheck.extract.normalize import norm
 from gkcheck.model import CellValue
-from gkcheck.templates import TableDef, load_template
+from gkcheck.templates import TableDef, load_template, tables_by_version
 
 _BLANK_TOKENS = {"—", "-", "/", "／", "－", "——", "无", "―"}
 _NUM = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?(万元|元|件)?$")
@@ -144,17 +144,14 @@ def _t3(lines: list[str], year_default: str) -> TextTable | None:
     # numbers printed before the first label belong to the region too
     while start > 0 and split_line(lines[start - 1])[1] and not split_line(lines[start - 1])[0]:
         start -= 1
-    t21 = load_template("2021").tables["t3"]
+    anchor = load_template(year_default).tables["t3"]
     end = _find(lines, start + 1, start + MAX_T3_LINES, lambda s: "结转下年度" in s) or start + MAX_T3_LINES
     end = min(len(lines), end + 20)
     stop = _find(lines, start + 1, end, lambda s: any(h in s for h in _T4_HEADER) or _SECTION.match(s) and
-                 "本年度办理结果" not in s and not match_row(s, t21))
+                 "本年度办理结果" not in s and not match_row(s, anchor))
     if stop is not None:
         end = stop
-    region = [norm(x) for x in lines[start:end]]
-    version = "2021" if any(matches(s, r.match) for s in region for r in t21.rows[-5:-2]) else None
-    if version is None:
-        version = "2019" if any("(六)其他处理" in s or "六)其他处理" in s for s in region) else year_default
+    version = detect_version("".join(lines[start:end]), tables_by_version("t3"), year_default)
     table = load_template(version).tables["t3"]
     tokens = _tokens(lines, start, end, table)
     rows = _assign(tokens, table)
@@ -173,7 +170,7 @@ def _t2(lines: list[str], end_hint: int | None, year_default: str) -> TextTable 
     end = limit if end_hint is not None else min(len(lines), start + 200)
     stop = _find(lines, start + 1, end, lambda s: "申请人情况" in s or "收到和处理" in s)
     end = stop if stop is not None else end
-    versions = {v: load_template(v).tables["t2"] for v in ("2019", "2021")}
+    versions = tables_by_version("t2")
     version = detect_version("".join(lines[start:end]), versions, year_default)
     table = versions[version]
     tokens = _tokens(lines, start, end, table)
@@ -182,12 +179,12 @@ def _t2(lines: list[str], end_hint: int | None, year_default: str) -> TextTable 
                      label_deviations=_deviations(tokens, table))
 
 
-def _t4(lines: list[str], start_hint: int) -> TextTable | None:
+def _t4(lines: list[str], start_hint: int, year_default: str) -> TextTable | None:
     start = _find(lines, start_hint, len(lines),
                   lambda s: len(s) <= 40 and any(h in s for h in _T4_START))
     if start is None:
         return None
-    table = load_template("2021").tables["t4"]
+    table = load_template(year_default).tables["t4"]
     nums: list[Token] = []
     end = start
     for i in range(start, min(len(lines), start + 200)):
@@ -205,7 +202,7 @@ def _t4(lines: list[str], start_hint: int) -> TextTable | None:
     cells = {}
     for addr, tok in zip(table.cells(), nums):
         cells[addr] = make_cell(tok.value, {"line": tok.line + 1})
-    return TextTable(version="2021", cells=cells, start=start, end=end)
+    return TextTable(version=year_default, cells=cells, start=start, end=end)
 
 
 def rebuild_tables(lines: list[str], year_default: str) -> dict[str, TextTable]:
@@ -217,7 +214,7 @@ def rebuild_tables(lines: list[str], year_default: str) -> dict[str, TextTable]:
     t2 = _t2(lines, t3.start if t3 else None, year_default)
     if t2 and t2.cells:
         found["t2"] = t2
-    t4 = _t4(lines, t3.end if t3 else (t2.end if t2 else 0))
+    t4 = _t4(lines, t3.end if t3 else (t2.end if t2 else 0), year_default)
     if t4:
         found["t4"] = t4
     return found

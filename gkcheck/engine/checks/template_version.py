@@ -7,12 +7,6 @@ from gkcheck.rulepack import Rule
 from gkcheck.templates import TABLE_TITLES, load_template
 
 KIND = "template_version"
-DETAILS = {
-    ("t3", "2019"): "（“（六）其他处理”只有一行，缺少2021版的三个细分行）",
-    ("t3", "2021"): "（“（六）其他处理”分为三个细分行）",
-    ("t2", "2019"): "（“本年新制作数量/本年新公开数量/对外公开总数量”等2019版栏目）",
-    ("t2", "2021"): "（“本年制发件数/本年废止件数/现行有效件数”等2021版栏目）",
-}
 
 
 def expected_version(rule: Rule, year: int | None) -> str | None:
@@ -37,6 +31,7 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
             continue
         out.append(ctx.finding(rule, {
             "table_title": TABLE_TITLES[name], "found": info.template, "expected": expected, "year": year,
-            "detail": DETAILS.get((name, info.template), ""), "expected_title": load_template(expected).title,
+            "detail": f"（{ctx.table(name).layout}）" if ctx.table(name).layout else "",
+            "expected_title": load_template(expected).title,
         }, location=info.location))
     return out
