@@ -214,3 +214,12 @@ def test_t2_split_into_one_table_per_caption():
     report = report_of(page[:start] + split + page[end:])
     assert {k: v for k, v in values_of(report).items() if k.startswith("t2.")} == \
         {k: v for k, v in values.items() if k.startswith("t2.")}
+
+
+def test_declared_charset_forms():
+    from gkcheck.read.decode import declared_charset
+
+    assert declared_charset(b'<?xml version="1.0" encoding="GBK"?><html>') == "gbk"
+    assert declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=gb2312">') == "gb2312"
+    assert declared_charset(b"<meta charset=utf-8>") == "utf-8"
+    assert declared_charset(b"<p>no declaration</p>") is None

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from gkcheck.engine.checks import CHECKS
-from gkcheck.engine.checks.sum_identity import annotate
 from gkcheck.engine.context import Context, Finding
 from gkcheck.engine.score import score
-from gkcheck.engine.suspects import rank_suspects
+from gkcheck.engine.suspects import best_fix, rank_suspects, ranked_repairs
 from gkcheck.extract.metadata import deadline
 from gkcheck.model import SCHEMA_VERSION, Report
 from gkcheck.rulepack import Profile, Rule
@@ -47,7 +46,11 @@ def run(report: Report, rules: list[Rule], profile: Profile) -> dict[str, Any]:
         findings.extend(found)
         if rule.kind == "sum_identity":
             identity.extend(found)
-    annotate(identity, ctx)
+    repairs = ranked_repairs(ctx.equations, report)
+    for finding in identity:
+        fix = best_fix(finding.cells, repairs)
+        if fix:
+            finding.suggestion = f"最可能出错：{fix.cell}（{ctx.cell_label(fix.cell)}），应为 {fix.show_expected()}"
     findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.category, f.rule))
     doc = report.document
     due = deadline(doc.year, doc.kind, doc.issuer_kind) if doc.kind != "not_annual_report" else None
@@ -67,6 +70,6 @@ def run(report: Report, rules: list[Rule], profile: Profile) -> dict[str, Any]:
         "score": score(report, findings, profile, verified=bool(ctx.equations)),
         "summary": summary,
         "findings": [f.to_dict() for f in findings],
-        "suspects": [s.to_dict() for s in rank_suspects(ctx.equations, report)],
+        "suspects": [s.to_dict() for s in rank_suspects(ctx.equations, repairs)],
         "report": report.to_dict(),
     }

@@ -71,7 +71,7 @@ def _evaluate(cell: str, current: float, new: float, equations: list[Equation], 
                    plausible=plausible)
 
 
-def _ranked(equations: list[Equation], report: Report) -> list[Suspect]:
+def ranked_repairs(equations: list[Equation], report: Report) -> list[Suspect]:
     """All plausible repairs, best first: plausibility, identities repaired net of those broken, totals first,
     then template order of the first identity involved."""
     order = {c: i for i, eq in reversed(list(enumerate(equations))) for c in eq.cells()}
@@ -79,9 +79,8 @@ def _ranked(equations: list[Equation], report: Report) -> list[Suspect]:
     return sorted(candidates, key=lambda s: (-s.score, not _is_total(s.cell), order.get(s.cell, 0)))
 
 
-def rank_suspects(equations: list[Equation], report: Report, limit: int = 10) -> list[Suspect]:
+def rank_suspects(equations: list[Equation], ranked: list[Suspect], limit: int = 10) -> list[Suspect]:
     """The best repair of each failed identity (a cell named once), ranked."""
-    ranked = _ranked(equations, report)
     out: list[Suspect] = []
     for eq in equations:
         if eq.holds:
@@ -93,6 +92,6 @@ def rank_suspects(equations: list[Equation], report: Report, limit: int = 10) ->
     return sorted(out, key=lambda s: position[id(s)])[:limit]
 
 
-def best_fix(cells: list[str], equations: list[Equation], report: Report) -> Suspect | None:
+def best_fix(cells: list[str], ranked: list[Suspect]) -> Suspect | None:
     """The best single-cell repair among the cells of one failed identity."""
-    return next((s for s in _ranked(equations, report) if s.cell in cells), None)
+    return next((s for s in ranked if s.cell in cells), None)

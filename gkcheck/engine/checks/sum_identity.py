@@ -9,7 +9,6 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 
 from gkcheck.engine.context import Context, Equation, Finding, fill
-from gkcheck.engine.suspects import best_fix
 from gkcheck.rulepack import Rule
 from gkcheck.templates import TableDef
 
@@ -61,10 +60,3 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
         out.append(finding)
     return out
 
-
-def annotate(findings: list[Finding], ctx: Context) -> None:
-    """Add the most likely wrong cell to every failed identity's suggestion."""
-    for finding in findings:
-        fix = best_fix(finding.cells, ctx.equations, ctx.report)
-        if fix:
-            finding.suggestion = f"最可能出错：{fix.cell}（{ctx.cell_label(fix.cell)}），应为 {fix.show_expected()}"
