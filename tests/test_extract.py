@@ -223,3 +223,12 @@ def test_declared_charset_forms():
     assert declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=gb2312">') == "gb2312"
     assert declared_charset(b"<meta charset=utf-8>") == "utf-8"
     assert declared_charset(b"<p>no declaration</p>") is None
+
+
+def test_json_input_is_validated_against_the_schema():
+    from gkcheck.errors import ReadError
+
+    report = report_of(build_html("2021", synth_values("2021", 4))).to_dict()
+    report["document"]["issuer_kind"] = "ministry"
+    with pytest.raises(ReadError, match="issuer_kind"):
+        read_bytes(json.dumps(report, ensure_ascii=False).encode(), "bad.json")

@@ -6,8 +6,11 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import jsonschema
+
 from gkcheck.errors import GkError, ReadError
 from gkcheck.model import Source
+from gkcheck.paths import SCHEMAS_DIR
 from gkcheck.read.sniff import sniff
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -43,6 +46,11 @@ def read_json(data: bytes, path: str) -> Source:
         raise ReadError(f"JSON 无法解析：{exc}") from exc
     if not isinstance(payload, dict) or "document" not in payload or "cells" not in payload:
         raise ReadError("JSON 文件不是报告数据格式（缺少 document 或 cells）")
+    validator = jsonschema.Draft202012Validator(json.loads((SCHEMAS_DIR / "report.schema.json").read_text("utf-8")))
+    error = jsonschema.exceptions.best_match(validator.iter_errors(payload))
+    if error is not None:
+        where = ".".join(str(p) for p in error.absolute_path) or "（根）"
+        raise ReadError(f"JSON 报告数据不符合 schemas/report.schema.json：{where}：{error.message}")
     return Source(path=path, format="json", data=payload)
 
 
