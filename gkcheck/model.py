@@ -44,7 +44,7 @@ class CellValue:
     value: float | int | None
     raw: str
     source: dict[str, Any]  # {"line": n} or {"table": t, "row": r, "col": c}
-    status: str = "ok"  # ok | blank | unreadable
+    status: str = "ok"  # ok | blank | unreadable | missing (not found in the document)
 
 
 @dataclass

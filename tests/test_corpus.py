@@ -42,6 +42,8 @@ def test_000_tables_referenced_not_present(results):
         "t2": "referenced", "t3": "referenced", "t4": "referenced"}
     messages = [f["message"] for f in findings_of(r, "table.present")]
     assert len(messages) == 3 and all("附件" in m and "无法核验" in m for m in messages)
+    cells = r["report"]["cells"]  # every 2019-template cell is listed, none could be read
+    assert len(cells) == 22 + 161 + 15 and all(c["value"] is None and c["status"] == "missing" for c in cells.values())
 
 
 def test_000_no_fee_demand_and_low_score(results):

@@ -10,7 +10,7 @@ from gkcheck.extract.normalize import norm
 from gkcheck.extract.sections import find_sections
 from gkcheck.extract.tables_grid import map_grids
 from gkcheck.extract.tables_text import TextTable, rebuild_tables
-from gkcheck.model import Attachment, Document, Report, Section, Source, TableInfo
+from gkcheck.model import Attachment, CellValue, Document, Report, Section, Source, TableInfo
 from gkcheck.templates import default_version, load_template, template_versions
 
 TABLES = ("t2", "t3", "t4")
@@ -114,6 +114,7 @@ def extract(source: Source) -> Report:
                 info.status = "referenced"
                 info.reference = refs[0].text
         report.tables[name] = info
+    _complete_cells(report, year_default)
     for a in attachments:
         a.present = a.table is not None and report.tables[a.table].status in ("present", "blank")
     report.attachments = attachments
@@ -130,3 +131,10 @@ def _images_in_sections(source: Source, sections: list[Section], table: str) -> 
     end = min(later) if later else len(source.lines) + 1
     return any(starts[number] - 1 <= i <= end - 1 for i in source.image_lines)
 
+
+
+def _complete_cells(report: Report, year_default: str) -> None:
+    """Every template cell gets an entry: cells not found (or of tables not found) are `missing`."""
+    for name, info in report.tables.items():
+        for address in load_template(info.template or year_default).tables[name].cells():
+            report.cells.setdefault(address, CellValue(value=None, raw="", source={}, status="missing"))

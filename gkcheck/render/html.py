@@ -180,7 +180,7 @@ def _cell_view(address: str, cells: dict, marks: Marks) -> dict[str, Any]:
     cell = cells.get(address)
     classes = ["num"]
     title = address
-    if cell is None:
+    if cell is None or cell.get("status") == "missing":
         text = "未提取"
         classes.append("cell-missing")
     else:

@@ -45,7 +45,7 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
         lhs = expand(rule.params["lhs"], binding, cells)
         rhs = expand(rule.params["rhs"], binding, cells)
         involved = [ctx.report.cells.get(a) for a in lhs + rhs]
-        if not lhs or not rhs or any(c is None or c.status == "unreadable" for c in involved):
+        if not lhs or not rhs or any(c is None or c.status in ("unreadable", "missing") for c in involved):
             continue
         if all(c.status == "blank" for c in involved) or (not blank_as_zero and any(c.value is None for c in involved)):
             continue
