@@ -232,3 +232,15 @@ def test_json_input_is_validated_against_the_schema():
     report["document"]["issuer_kind"] = "ministry"
     with pytest.raises(ReadError, match="issuer_kind"):
         read_bytes(json.dumps(report, ensure_ascii=False).encode(), "bad.json")
+
+
+def test_run_in_headings():
+    from gkcheck.extract.sections import find_sections
+    from gkcheck.templates import load_template
+
+    lines = ["一、总体情况 2024年，本机关坚持公开为常态、不公开为例外，" + "持续推进各项工作。" * 6,
+             "二、主动公开政府信息情况", "六、其他需要报告的事项。本年度未收取信息处理费。"]
+    found, others, gaps = find_sections(lines, load_template("2021").sections)
+    assert [(s.number, s.title, s.wording) for s in found] == [
+        (1, "一、总体情况", "exact"), (2, "二、主动公开政府信息情况", "exact"), (6, "六、其他需要报告的事项", "exact")]
+    assert gaps == [3, 4, 5] and not others

@@ -13,7 +13,18 @@ _TABLE_ROW_LABELS = ("本年新收", "上年结转", "结转下年度", "本年�
 MAX_TITLE = 40
 
 
-def _heading(line: str) -> tuple[int, str] | None:
+def _run_in(line: str, title: str) -> str:
+    """The start of `line` up to the end of the template title it begins with, as written."""
+    target = norm(title)
+    for k in range(1, min(len(line), 2 * MAX_TITLE) + 1):
+        if norm(line[:k]).endswith(target):
+            return line[:k].strip()
+    return line.strip()
+
+
+def _heading(line: str, titles: list[str]) -> tuple[int, str, str] | None:
+    """(number, title, heading as written) when the line is a top-level heading. A template title followed
+    by running text in the same paragraph (a bold run-in heading) counts too."""
     m = _HEADING.match(line)
     if not m:
         return None
@@ -21,15 +32,18 @@ def _heading(line: str) -> tuple[int, str] | None:
     title = m.group(2).strip()
     if number is None or not title:
         return None
-    if "。" in title:
+    run_in = next((t for t in titles if norm(title).startswith(norm(t))), None)
+    if run_in and len(title) > MAX_TITLE:
+        return number, run_in, _run_in(line, run_in)
+    written = line.strip()
+    if "。" in title:  # a heading run into its first sentence
         title = title.split("。", 1)[0]
-        if len(title) > MAX_TITLE:
-            return None
+        written = written.split("。", 1)[0]
     if len(title) > MAX_TITLE or split_line(line)[1]:
         return None
     if any(k in norm(title) for k in _TABLE_ROW_LABELS):
         return None
-    return number, title
+    return number, title, written
 
 
 def _template_section(title: str, number: int, sections: list[dict]) -> tuple[int | None, str]:
@@ -48,13 +62,14 @@ def _template_section(title: str, number: int, sections: list[dict]) -> tuple[in
 def find_sections(lines: list[str], sections: list[dict]) -> tuple[list[Section], list[Section], list[int]]:
     """Return (template sections found, other top-level headings, numbering gaps)."""
     headings: list[Section] = []
+    titles = [s["title"] for s in sections]
     for i, line in enumerate(lines):
-        found = _heading(line)
+        found = _heading(line, titles)
         if not found:
             continue
-        number, title = found
+        number, title, written = found
         template_no, wording = _template_section(title, number, sections)
-        headings.append(Section(number=template_no, title=line.strip(), heading_number=number, line=i + 1,
+        headings.append(Section(number=template_no, title=written, heading_number=number, line=i + 1,
                                 wording=wording))
     for k, sec in enumerate(headings):
         end = headings[k + 1].line - 1 if k + 1 < len(headings) else len(lines)
