@@ -11,9 +11,11 @@ import click
 
 from gkcheck.errors import GkError
 from gkcheck.isolate import Limits, run_isolated
+from gkcheck.labels import SEVERITY_LABELS
 from gkcheck.pipeline import check_file, extract_file
 from gkcheck.read import DEFAULT_MAX_BYTES
-from gkcheck.render import render, render_csv, render_text, write_output
+from gkcheck.render import render, render_csv, render_text
+from gkcheck.render.files import write_output
 from gkcheck.render.html import render_index_html
 from gkcheck.rulepack import CHECKS_DIR, load_profile, load_rules, validate_dir
 
@@ -21,7 +23,6 @@ FORMATS = ("html", "json", "text")
 DEFAULT_JOBS = max(1, min(4, os.cpu_count() or 1))
 SUFFIX = {"html": ".html", "json": ".json", "text": ".txt"}
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
-SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
@@ -200,7 +201,7 @@ def rules_list(rules_dir: Path) -> None:
             parts.append("/".join(scope["issuer_kind"]))
         if "template" in scope:
             parts.append("模板" + "/".join(scope["template"]))
-        click.echo(f"{rule.id:<34} {SEVERITY[rule.severity]:<3} {rule.category:<11} {rule.title}"
+        click.echo(f"{rule.id:<34} {SEVERITY_LABELS[rule.severity]:<3} {rule.category:<11} {rule.title}"
                    f"  [{'; '.join(parts) or '全部'}]")
     click.echo(f"共 {len(rules)} 条规则。")
 

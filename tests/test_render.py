@@ -16,7 +16,8 @@ from synth import inject, synth_values
 from gkcheck import render as render_mod
 from gkcheck.errors import GkError
 from gkcheck.model import CellValue, Document, Published, Report, Section, TableInfo
-from gkcheck.render import render, render_csv, render_json, render_text, write_output
+from gkcheck.render import render, render_csv, render_json, render_text
+from gkcheck.render.files import write_output
 from gkcheck.render.html import render_html, render_index_html
 
 SCRIPT = "<script>alert(1)</script>"

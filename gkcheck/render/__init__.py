@@ -1,4 +1,4 @@
-"""Renderers of a check result (HTML page, JSON, Chinese terminal summary, CSV scorecard) and safe writing.
+"""Renderers of a check result: HTML page, JSON, Chinese terminal summary, CSV scorecard.
 
 A check result is the plain dict described by the JSON output (`schema_version`, `file`, `document`,
 `score`, `summary`, `findings`, `suspects`, `report`). Every function here only reads it.
@@ -6,42 +6,24 @@ A check result is the plain dict described by the JSON output (`schema_version`,
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import hashlib
 import io
 import json
-import os
-import re
-import tempfile
-import unicodedata
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from gkcheck.errors import GkError
+from gkcheck.labels import (
+    ISSUER_KIND_LABELS,
+    KIND_LABELS,
+    PUBLISHED_SOURCE_LABELS,
+    SEVERITY_LABELS,
+    TABLE_SHORT_NAMES,
+    TEMPLATE_LABELS,
+)
 
 FORMATS = ("html", "json", "text", "csv")
 SEVERITIES = ("error", "warning", "info")
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
-KIND_LABELS = {
-    "annual_report": "政府信息公开工作年度报告",
-    "legacy_annual_report": "旧版（2019 年以前格式）政府信息公开工作年度报告",
-    "not_annual_report": "不是政府信息公开工作年度报告",
-}
-ISSUER_KIND_LABELS = {"government": "政府", "department": "部门", "unknown": "未知"}
-TEMPLATE_LABELS = {
-    "2019": "2019 年版（国办公开办函〔2019〕60号）",
-    "2021": "2021 年版（国办公开办函〔2021〕30号）",
-    "mixed": "新旧格式混用",
-}
-PUBLISHED_SOURCE_LABELS = {
-    "page": "网页标注",
-    "pdf_metadata": "PDF 文件属性",
-    "signature": "落款日期",
-    "data": "数据文件",
-}
-TABLE_SHORT_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
 MAX_TEXT_SUSPECTS = 3
 _CN_DIGITS = "零一二三四五六七八九十"
 
@@ -323,107 +305,3 @@ def _template_short(doc: dict) -> str:
 def _category_score(category: dict | None) -> str:
     score = (category or {}).get("score")
     return fmt_score(score) if isinstance(score, (int, float)) else ""
-
-
-# --------------------------------------------------------------------------- safe output files
-
-_UNSAFE_CHARS = re.compile(r'[\\/:*?"<>|]')
-_SUFFIX = re.compile(r"(\.[A-Za-z0-9_-]+)+")
-_WINDOWS_RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?", re.IGNORECASE)
-MAX_NAME_BYTES = 150
-
-
-def safe_stem(input_path: Path | str) -> str:
-    """The input's base name without extension, made safe as a file name (never empty, never `..`)."""
-    name = Path(str(input_path)).name
-    stem = Path(name).stem if Path(name).suffix else name
-    chars = [
-        "_" if _UNSAFE_CHARS.match(ch) else ch
-        for ch in stem
-        if not unicodedata.category(ch).startswith(("C", "Z")) or ch == " "
-    ]
-    text = re.sub(r"\.{2,}", ".", "".join(chars)).strip(" .")
-    while len(text.encode("utf-8")) > MAX_NAME_BYTES:
-        text = text[:-1]
-    text = text.rstrip(" .")
-    if not text:
-        return "report"
-    return "_" + text if _WINDOWS_RESERVED.fullmatch(text) else text
-
-
-def _short_hash(path: Path) -> str:
-    return hashlib.sha1(str(path).encode("utf-8", "surrogatepass")).hexdigest()[:8]
-
-
-def output_name(input_path: Path, suffix: str, inputs: Iterable[Path] = ()) -> str:
-    """The output file name for an input: safe base name + suffix, with a short hash when another input
-    has the same base name (so `a/x.pdf` and `b/x.pdf` never overwrite each other)."""
-    suffix = suffix if suffix.startswith(".") else "." + suffix
-    if not _SUFFIX.fullmatch(suffix):
-        raise GkError(f"输出文件后缀不合法：{suffix!r}")
-    me = Path(os.path.abspath(input_path))
-    stem = safe_stem(me)
-    others = {Path(os.path.abspath(p)) for p in inputs} - {me}
-    clash = any(safe_stem(p).casefold() == stem.casefold() for p in others)
-    return f"{stem}-{_short_hash(me)}{suffix}" if clash else f"{stem}{suffix}"
-
-
-def _resolved(path: Path | str) -> Path:
-    """`Path.resolve()`, falling back to the absolute path for names the OS cannot look up (NUL bytes)."""
-    try:
-        return Path(path).resolve()
-    except (OSError, ValueError):
-        return Path(os.path.abspath(path))
-
-
-def _is_input(target: Path, inputs: set[Path]) -> bool:
-    if target in inputs:
-        return True
-    if not target.exists():
-        return False
-    for path in inputs:
-        with contextlib.suppress(OSError, ValueError):
-            if path.exists() and os.path.samefile(target, path):
-                return True
-    return False
-
-
-def _atomic_write(target: Path, data: bytes) -> None:
-    """Write via a temp file in the same folder and `os.replace`, so readers never see a partial file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def write_output(out_dir: Path, input_path: Path, suffix: str, content: str, inputs: set[Path]) -> Path:
-    """Write `content` to `out_dir/<safe input name><suffix>` atomically and return that path.
-
-    The path always stays inside `out_dir` and is never one of `inputs` (GkError otherwise). CSV files
-    get a UTF-8 BOM so that spreadsheet programs read the Chinese text correctly.
-    """
-    name = output_name(input_path, suffix, inputs)
-    try:
-        Path(out_dir).mkdir(parents=True, exist_ok=True)
-        root = Path(out_dir).resolve(strict=True)
-    except OSError as exc:
-        raise GkError(f"无法创建输出目录：{exc.strerror or exc}", str(out_dir)) from exc
-    target = (root / name).resolve()
-    if target.parent != root:
-        raise GkError(f"输出文件名不安全，会写到输出目录之外：{name}", str(input_path))
-    if _is_input(target, {_resolved(p) for p in inputs} | {_resolved(input_path)}):
-        raise GkError(f"输出文件 {target} 与输入文件相同，拒绝覆盖；请用另一个输出目录", str(input_path))
-    encoding = "utf-8-sig" if name.lower().endswith(".csv") else "utf-8"
-    try:
-        _atomic_write(target, content.encode(encoding))
-    except OSError as exc:
-        raise GkError(f"无法写入输出文件：{exc.strerror or exc}", str(target)) from exc
-    return target

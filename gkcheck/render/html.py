@@ -15,9 +15,9 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from gkcheck.labels import SEVERITY_LABELS
 from gkcheck.render import (
     SEVERITIES,
-    SEVERITY_LABELS,
     cn_number,
     counts,
     document,
@@ -26,7 +26,6 @@ from gkcheck.render import (
     issuer_text,
     kind_label,
     location_text,
-    output_name,
     published_text,
     ranked,
     score_total,
@@ -34,6 +33,7 @@ from gkcheck.render import (
     timeliness_text,
     year_text,
 )
+from gkcheck.render.files import output_name
 from gkcheck.templates import TABLE_TITLES, Row, TableDef, load_template, template_versions
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"

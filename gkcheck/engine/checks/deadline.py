@@ -6,11 +6,10 @@ from datetime import date
 
 from gkcheck.engine.context import Context, Finding
 from gkcheck.extract.metadata import deadline as deadline_for
+from gkcheck.labels import PUBLISHED_SOURCE_LABELS
 from gkcheck.rulepack import Rule
 
 KIND = "deadline"
-SOURCES = {"page": "页面标注", "pdf_metadata": "PDF 文档属性", "docx_metadata": "Word 文档属性",
-           "signature": "落款日期", "data": "数据文件"}
 
 
 def check(rule: Rule, ctx: Context) -> list[Finding]:
@@ -29,6 +28,6 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
     basis = "部门报告为次年1月31日前" if due.endswith("01-31") else "次年3月31日前"
     return [ctx.finding(rule, {
         "year": doc.year, "deadline": due, "published": doc.published.date, "days": days,
-        "published_source": SOURCES.get(doc.published.source, doc.published.source),
+        "published_source": PUBLISHED_SOURCE_LABELS.get(doc.published.source, doc.published.source),
         "rule": f"《条例》第四十九条：{basis}" if doc.kind == "annual_report" else "旧《条例》第三十一条：3月31日前",
     })]
