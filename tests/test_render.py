@@ -13,9 +13,9 @@ import pytest
 from lxml import html as lxml_html
 from synth import inject, synth_values
 
-from gkcheck import render as render_mod
 from gkcheck.errors import GkError
 from gkcheck.model import CellValue, Document, Published, Report, Section, TableInfo
+from gkcheck.render import files as files_mod
 from gkcheck.render import render, render_csv, render_json, render_text
 from gkcheck.render.files import write_output
 from gkcheck.render.html import render_html, render_index_html
@@ -346,7 +346,7 @@ def test_write_output_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         calls.append((str(src), str(dst)))
         real_replace(src, dst)
 
-    monkeypatch.setattr(render_mod.os, "replace", spy)
+    monkeypatch.setattr(files_mod.os, "replace", spy)
     write_output(out, Path("r.pdf"), ".txt", "new", set())
     assert first.read_text(encoding="utf-8") == "new"
     assert Path(calls[0][0]).parent == out.resolve() and calls[0][1] == str(first)
@@ -354,7 +354,7 @@ def test_write_output_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     def broken(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(render_mod.os, "replace", broken)
+    monkeypatch.setattr(files_mod.os, "replace", broken)
     with pytest.raises(GkError):
         write_output(out, Path("r.pdf"), ".txt", "partial", set())
     assert first.read_text(encoding="utf-8") == "new"
