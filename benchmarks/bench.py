@@ -6,8 +6,11 @@ Run: python benchmarks/bench.py [--n 200]. Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -35,6 +38,24 @@ def timed(label: str, docs: list[tuple[str, bytes]], rules, profile) -> None:
           f"最慢 {1000 * max(times):7.1f} ms  {len(docs) / total:7.1f} 份/秒")
 
 
+def batch(versions: list[str], values: list[dict]) -> None:
+    """A supervisor's batch through the command line: every file checked, HTML + JSON written, scorecard."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        files = []
+        for i, (version, vals) in enumerate(zip(versions, values)):
+            path = folder / f"unit-{i:04d}.html"
+            path.write_text(build_html(version, vals), encoding="utf-8")
+            files.append(str(path))
+        jobs = str(os.cpu_count() or 1)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "gkcheck.cli", "check", *files, "--out", str(folder / "out"),
+                        "--format", "html,json", "-q", "-j", jobs], check=False, capture_output=True)
+        total = time.perf_counter() - start
+        print(f"{'命令行批量（' + jobs + ' 个进程）':<28} {len(files):>5} 份  共 {total:7.2f} s  "
+              f"{len(files) / total:7.1f} 份/秒（含写出 HTML、JSON、评分表）")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="gkcheck 性能测试（只打印数字，不做断言）")
     parser.add_argument("--n", type=int, default=200, help="每种格式的合成报告数量")
@@ -52,6 +73,7 @@ def main() -> None:
                           enumerate(zip(versions[:small], values[:small]))], rules, profile)
     timed("PDF（合成）", [(f"{i}.pdf", build_pdf(ver, v)) for i, (ver, v) in
                          enumerate(zip(versions[:small], values[:small]))], rules, profile)
+    batch(versions, bad)
     if CORPUS.is_dir():
         docs = [(p.name, p.read_bytes()) for p in sorted(CORPUS.iterdir()) if p.suffix in (".txt", ".pdf", ".docx")]
         timed("真实语料 ../shared/corpus", docs, rules, profile)

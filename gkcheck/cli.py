@@ -12,7 +12,7 @@ import click
 from gkcheck.errors import GkError
 from gkcheck.isolate import Limits, run_isolated
 from gkcheck.labels import SEVERITY_LABELS
-from gkcheck.pipeline import check_file, extract_file
+from gkcheck.pipeline import check_file, extract_file, warm_up
 from gkcheck.read import DEFAULT_MAX_BYTES
 from gkcheck.render import render, render_csv, render_text
 from gkcheck.render.files import write_output
@@ -136,6 +136,7 @@ def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str
     def work(path: Path) -> dict:
         return check_file(path, rules, prof, max_bytes)
 
+    warm_up()
     for path, outcome in run_isolated(list(files), work, Limits(timeout, max_memory), jobs):
         try:
             if isinstance(outcome, GkError):
@@ -221,3 +222,7 @@ def rules_validate(directory: Path | None) -> None:
         click.echo(f"发现 {len(problems)} 个问题。", err=True)
         sys.exit(EXIT_FINDINGS)
     click.echo(f"规则有效：{len(rules)} 条（{folder}）。")
+
+
+if __name__ == "__main__":
+    main()

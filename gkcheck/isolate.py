@@ -11,13 +11,13 @@ import resource
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
 from gkcheck.errors import GkError, ReadError
 
-POLL_SECONDS = 0.02
+MAX_WAIT = 1.0  # seconds between timeout checks while children run
 
 
 @dataclass(frozen=True)
@@ -106,4 +106,6 @@ def run_isolated(paths: list[Path], work: Callable[[Path], dict[str, Any]], limi
             yield done.pop(next_out)
             next_out += 1
         if running:
-            time.sleep(POLL_SECONDS)
+            soonest = min(job.started for job in running) + limits.timeout - time.monotonic()
+            wait([obj for job in running for obj in (job.conn, job.process.sentinel)],
+                 timeout=max(0.0, min(soonest, MAX_WAIT)))

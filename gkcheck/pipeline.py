@@ -10,6 +10,16 @@ from gkcheck.extract import extract
 from gkcheck.model import Report
 from gkcheck.read import DEFAULT_MAX_BYTES, read_file
 from gkcheck.rulepack import Profile, Rule
+from gkcheck.templates import load_template, template_versions
+
+
+def warm_up() -> None:
+    """Load what every check needs (readers, templates) once, before files are handed to child processes."""
+    from gkcheck.read import docx as docx_reader  # noqa: F401
+    from gkcheck.read import html, pdf, text  # noqa: F401
+
+    for version in template_versions():
+        load_template(version)
 
 
 def extract_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
