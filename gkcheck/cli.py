@@ -95,6 +95,18 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_UNREADABLE)
 
 
+def _expand(paths: tuple[Path, ...]) -> tuple[Path, ...]:
+    """Folders stand for every (non-hidden) file below them, in name order."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and not any(
+                part.startswith(".") for part in p.relative_to(path).parts)))
+        else:
+            out.append(path)
+    return tuple(out)
+
+
 @main.command("check", context_settings=CONTEXT)
 @click.help_option("-h", "--help", help=HELP)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -119,6 +131,8 @@ def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str
               max_bytes: int, jobs: int, timeout: float, max_memory: int, quiet: bool) -> None:
     """检查一个或多个年度报告（HTML、TXT、PDF、DOCX 或报告数据 JSON），输出评分与问题清单。
 
+    参数可以是文件，也可以是文件夹（检查其中全部文件）。
+
     退出码：0 没有“错误”级问题；1 有“错误”级问题；2 有文件无法读取或用法错误（其余文件照常检查）。
     """
     try:
@@ -130,6 +144,7 @@ def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str
         _fail(exc.message)
     except (GkError, OSError) as exc:
         _fail(str(exc))
+    files = _expand(files)
     inputs = {f.resolve() for f in files}
     results: list[dict] = []
     code = EXIT_OK

@@ -110,3 +110,15 @@ def test_bundled_example_names_the_wrong_total(tmp_path: Path):
     result = invoke("check", str(ROOT / "examples" / "sample-2021-report.html"), "--out", str(tmp_path))
     assert result.exit_code == 1
     assert "最可能出错：t3.total_processed.total" in result.output
+
+
+def test_a_folder_stands_for_its_files(tmp_path: Path):
+    folder = tmp_path / "reports"
+    (folder / "sub").mkdir(parents=True)
+    write_report(folder, "a.html")
+    write_report(folder / "sub", "b.html")
+    (folder / ".hidden").write_text("x", encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("check", str(folder), "--out", str(out), "--format", "json", "-q")
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} == {"a.json", "b.json", "scorecard.csv", "index.html"}
