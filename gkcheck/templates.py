@@ -44,16 +44,22 @@ class TableDef:
     columns: dict[str, Column]
     signatures: tuple[str, ...] = ()
     layout: str = ""  # how this version's layout shows, for messages
+    optional: dict[str, Column] = field(default_factory=dict)  # columns some reports add; checked, not required
 
     def cells(self) -> list[str]:
         """Canonical cell addresses in reading order."""
         return [f"{self.name}.{row.key}.{col}" for row in self.rows for col in self.row_columns(row)]
 
+    def with_column(self, key: str, position: int) -> TableDef:
+        """This table with one of its optional columns inserted at `position` (0-based)."""
+        keys = list(self.columns)
+        keys.insert(position, key)
+        merged = {**self.columns, **self.optional}
+        return TableDef(self.name, self.rows, {k: merged[k] for k in keys}, self.signatures, self.layout, {})
+
     def row_columns(self, row: Row) -> tuple[str, ...]:
         return row.columns or tuple(self.columns)
 
-    def column_type(self, address: str) -> str:
-        return self.columns[address.rsplit(".", 1)[1]].type
 
 
 @dataclass
@@ -109,7 +115,7 @@ def load_template(version: str, directory: Path = TEMPLATES_DIR) -> Template:
         tables={
             "t2": TableDef("t2", _rows(t2["rows"]), t2_columns, tuple(t2.get("signatures", [])), t2.get("layout", "")),
             "t3": TableDef("t3", t3_rows, _columns(common["t3_columns"]), tuple(spec["t3"].get("signatures", [])),
-                           spec["t3"].get("layout", "")),
+                           spec["t3"].get("layout", ""), _columns(common.get("t3_optional_columns", []))),
             "t4": TableDef("t4", _rows(t4["rows"]), _columns(t4["columns"])),
         },
     )

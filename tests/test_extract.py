@@ -244,3 +244,49 @@ def test_run_in_headings():
     assert [(s.number, s.title, s.wording) for s in found] == [
         (1, "一、总体情况", "exact"), (2, "二、主动公开政府信息情况", "exact"), (6, "六、其他需要报告的事项", "exact")]
     assert gaps == [3, 4, 5] and not others
+
+
+@pytest.mark.parametrize("position", [1, 6])
+def test_added_org_subtotal_column_in_text_is_placed_and_checked(position):
+    from helpers import check_bytes, findings_of
+
+    values = synth_values("2021", 5)
+    lines = build_text("2021", values, style="rows").split("\n")
+    start = next(i for i, x in enumerate(lines) if "申请人情况" in x)
+    end = next(i for i, x in enumerate(lines) if x.startswith("四、政府信息公开行政复议"))
+    for i in range(start, end):
+        parts = lines[i].split()
+        nums = parts[-7:]
+        if len(parts) > 7 and all(n.isdigit() for n in nums):
+            subtotal = sum(int(n) for n in nums[1:6]) + (1 if "予以公开" in lines[i] else 0)  # one wrong subtotal
+            nums.insert(position, str(subtotal))
+            lines[i] = " ".join(parts[:-7] + nums)
+    result = check_bytes("\n".join(lines), "sub.txt")
+    cells = result["report"]["cells"]
+    orgs = ("commercial", "research", "public_interest", "legal_service", "other_org")
+    assert {k: v["value"] for k, v in cells.items() if not k.endswith("org_subtotal")} == values
+    assert cells["t3.new_received.org_subtotal"]["value"] == sum(values[f"t3.new_received.{o}"] for o in orgs)
+    [finding] = findings_of(result, "arith.t3.org_subtotal")
+    assert "（一）予以公开" in finding["message"] and "相差 1" in finding["message"]
+    assert result["suspects"][0]["cell"] == "t3.granted.org_subtotal"
+
+
+def test_added_org_subtotal_column_in_html_table():
+    from gkcheck.templates import load_template
+
+    values = synth_values("2021", 6)
+    page = build_html("2021", values)
+    start = page.index("<table", page.index("三、收到和处理政府信息公开申请情况"))
+    end = page.index("</table>", start) + len("</table>")
+    cols = ("natural_person", "commercial", "research", "public_interest", "legal_service", "other_org", "total")
+    head = "".join(f"<th>{h}</th>" for h in ("项目", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构",
+                                             "其他", "法人或其他组织小计", "总计"))
+    body = ""
+    for row in load_template("2021").tables["t3"].rows:
+        nums = [values[f"t3.{row.key}.{c}"] for c in cols]
+        nums.insert(6, sum(nums[1:6]))
+        body += f"<tr><td>{row.label}</td>" + "".join(f"<td>{n}</td>" for n in nums) + "</tr>"
+    report = report_of(page[:start] + f"<table><tr>{head}</tr>{body}</table>" + page[end:])
+    assert {k: v for k, v in values_of(report).items() if not k.endswith("org_subtotal")} == values
+    assert values_of(report)["t3.total_processed.org_subtotal"] == sum(
+        values[f"t3.total_processed.{c}"] for c in cols[1:6])

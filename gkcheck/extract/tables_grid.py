@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gkcheck.extract.cells import detect_version, label_deviation, make_cell, match_row
-from gkcheck.extract.normalize import norm
+from gkcheck.extract.normalize import matches, norm
 from gkcheck.extract.numbers import parse_number
 from gkcheck.extract.tables_text import TextTable
 from gkcheck.model import Grid
@@ -46,6 +46,9 @@ def _t3_columns(rows: list[list[str]], first_data: int, keys: TableDef) -> dict[
             text = norm(cell)
             for col in keys.columns.values():
                 if text == norm(col.label) or col.key != "other_org" and text.endswith(norm(col.label)):
+                    found.setdefault(c, col.key)
+            for col in keys.optional.values():
+                if text and matches(text, col.match):
                     found.setdefault(c, col.key)
     return found
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from gkcheck.extract.cells import detect_version, label_deviation, make_cell, match_row
 from gkcheck.extract.normalize import norm
+from gkcheck.extract.numbers import parse_number
 from gkcheck.model import CellValue
 from gkcheck.templates import TableDef, load_template, tables_by_version
 
@@ -152,7 +153,7 @@ def _t3(lines: list[str], year_default: str) -> TextTable | None:
     if stop is not None:
         end = stop
     version = detect_version("".join(lines[start:end]), tables_by_version("t3"), year_default)
-    table = load_template(version).tables["t3"]
+    table = _with_added_column(load_template(version).tables["t3"], lines[start:end])
     tokens = _tokens(lines, start, end, table)
     rows = _assign(tokens, table)
     result = TextTable(version=version, cells=_fill(table, rows), start=start, end=end,
@@ -160,6 +161,24 @@ def _t3(lines: list[str], year_default: str) -> TextTable | None:
     if version == "2019" and "other" in rows:
         result.notes.append("other_single_row")
     return result
+
+
+def _with_added_column(table: TableDef, region: list[str]) -> TableDef:
+    """When rows carry one number more than the template has columns, the report added an optional column
+    (法人或其他组织小计): place it where its value is the sum of the other organisation columns."""
+    width = len(table.columns)
+    rows = [nums for _, nums in map(split_line, region) if len(nums) == width + 1]
+    if not table.optional or len(rows) < max(3, len(region) // 8):
+        return table
+    values = [[parse_number(n)[0] or 0 for n in nums] for nums in rows]
+    best, hits = None, 0
+    for pos in range(1, width):
+        count = sum(1 for v in values if v[pos] == sum(v[1:width]) - v[pos])
+        if count > hits:
+            best, hits = pos, count
+    if best is None or hits * 2 < len(values):
+        return table
+    return table.with_column(next(iter(table.optional)), best)
 
 
 def _t2(lines: list[str], end_hint: int | None, year_default: str) -> TextTable | None:

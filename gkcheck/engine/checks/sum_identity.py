@@ -39,6 +39,7 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
         return []
     table = ctx.table(name)
     cells = table.cells()
+    cells += [a for a in ctx.report.cells if a.startswith(f"{name}.") and a not in set(cells)]  # added columns
     blank_as_zero = rule.params.get("blank_as_zero", True)
     out: list[Finding] = []
     for binding in _bindings(rule, table):
