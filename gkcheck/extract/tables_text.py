@@ -16,8 +16,6 @@ from gkcheck.extract.numbers import parse_number
 from gkcheck.model import CellValue
 from gkcheck.templates import TableDef, load_template, tables_by_version
 
-_BLANK_TOKENS = {"—", "-", "/", "／", "－", "——", "无", "―"}
-_NUM = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?(万元|元|件)?$")
 _SECTION = re.compile(r"^[一二三四五六七八九十]+[、.．]\S{2,}")
 MAX_T3_LINES = 900  # a table with every cell on its own line and blank lines between them
 _T4_HEADER = ("结果维持", "行政复议", "复议后起诉", "直接起诉")
@@ -43,7 +41,8 @@ class TextTable:
 
 
 def _is_num(token: str) -> bool:
-    return bool(_NUM.match(token)) or token in _BLANK_TOKENS
+    """A number (with thousands separators, full-width digits or a unit) or a blank marker such as —."""
+    return parse_number(token)[1] != "unreadable"
 
 
 def split_line(line: str) -> tuple[str, list[str]]:
@@ -52,7 +51,7 @@ def split_line(line: str) -> tuple[str, list[str]]:
     nums: list[str] = []
     while parts and _is_num(parts[-1]):
         nums.insert(0, parts.pop())
-    if nums and all(t in _BLANK_TOKENS for t in nums) and parts:
+    if nums and all(parse_number(t)[1] == "blank" for t in nums) and parts:
         return line.strip(), []  # a dash at the end of a sentence is not a blank row
     return " ".join(parts), nums
 
