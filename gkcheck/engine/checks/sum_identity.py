@@ -26,11 +26,16 @@ def _bindings(rule: Rule, table: TableDef) -> list[dict[str, str]]:
 
 
 def expand(patterns: list[str], binding: dict[str, str], cells: list[str]) -> list[str]:
-    out: list[str] = []
+    """Concrete addresses for the patterns, in the order of `cells`, each once."""
+    out: dict[str, None] = {}
+    known = set(cells)
     for pattern in patterns:
         concrete = fill(pattern, binding)
-        out.extend(c for c in cells if fnmatchcase(c, concrete) and c not in out)
-    return out
+        if "*" in concrete:
+            out.update((c, None) for c in cells if fnmatchcase(c, concrete))
+        elif concrete in known:
+            out[concrete] = None
+    return list(out)
 
 
 def check(rule: Rule, ctx: Context) -> list[Finding]:
@@ -39,7 +44,8 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
         return []
     table = ctx.table(name)
     cells = table.cells()
-    cells += [a for a in ctx.report.cells if a.startswith(f"{name}.") and a not in set(cells)]  # added columns
+    template_cells = set(cells)
+    cells += [a for a in ctx.report.cells if a.startswith(f"{name}.") and a not in template_cells]  # added columns
     blank_as_zero = rule.params.get("blank_as_zero", True)
     out: list[Finding] = []
     for binding in _bindings(rule, table):
