@@ -145,24 +145,23 @@ def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str
     except (GkError, OSError) as exc:
         _fail(str(exc))
     files = _expand(files)
-    inputs = {f.resolve() for f in files}
+    inputs = frozenset(f.resolve() for f in files)
     results: list[dict] = []
     code = EXIT_OK
     def work(path: Path) -> dict:
-        return check_file(path, rules, prof, max_bytes)
+        """Check, render and write one file (in its child process); return the result without its cells."""
+        result = check_file(path, rules, prof, max_bytes)
+        for fmt in fmt_list:
+            write_output(out_dir, path, SUFFIX[fmt], render(result, fmt), inputs)
+        return {k: v for k, v in result.items() if k != "report"}
 
     warm_up()
     for path, outcome in run_isolated(list(files), work, Limits(timeout, max_memory), jobs):
-        try:
-            if isinstance(outcome, GkError):
-                raise outcome
-            result = outcome
-            for fmt in fmt_list:
-                write_output(out_dir, path, SUFFIX[fmt], render(result, fmt), inputs)
-        except GkError as exc:
-            click.echo(f"✗ 无法检查 {exc.path or path}：{exc.message}", err=True)
+        if isinstance(outcome, GkError):
+            click.echo(f"✗ 无法检查 {outcome.path or path}：{outcome.message}", err=True)
             code = EXIT_UNREADABLE
             continue
+        result = outcome
         results.append(result)
         if result["summary"]["error"] and code == EXIT_OK:
             code = EXIT_FINDINGS

@@ -6,6 +6,7 @@ exhaustion it fails; either way the file gets a clear error and the batch goes o
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import resource
 import time
@@ -84,14 +85,17 @@ def run_isolated(paths: list[Path], work: Callable[[Path], dict[str, Any]], limi
     while pending or running:
         while pending and len(running) < max(1, jobs):
             number, path = pending.pop(0)
+            gc.freeze()  # the child's collector then leaves the parent's objects (and their pages) alone
             parent, child = ctx.Pipe(duplex=False)
             process = ctx.Process(target=_child, args=(child, work, path, limits), daemon=True)
             process.start()
             child.close()
             running.append(_Running(number, path, process, parent, time.monotonic()))
+        progressed = False
         for job in list(running):
             finished = job.conn.poll() or not job.process.is_alive()
             overdue = time.monotonic() - job.started > limits.timeout
+            progressed = progressed or finished or overdue
             if finished:
                 done[job.number] = _finish(job, limits)
                 running.remove(job)
@@ -105,7 +109,7 @@ def run_isolated(paths: list[Path], work: Callable[[Path], dict[str, Any]], limi
         while next_out in done:
             yield done.pop(next_out)
             next_out += 1
-        if running:
+        if running and not progressed:  # otherwise refill the free slots first
             soonest = min(job.started for job in running) + limits.timeout - time.monotonic()
             wait([obj for job in running for obj in (job.conn, job.process.sentinel)],
                  timeout=max(0.0, min(soonest, MAX_WAIT)))

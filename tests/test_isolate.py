@@ -40,3 +40,15 @@ def test_each_failure_is_a_per_file_error_and_order_is_kept():
     assert "退出" in got["crash"].message
     assert "KeyError" in got["bug"].message
     assert got["bad"].message == "文件为空" and got["bad"].path == "bad"
+
+
+def _span(path: Path) -> dict:
+    start = time.monotonic()
+    time.sleep(0.3)
+    return {"start": start, "end": time.monotonic()}
+
+
+def test_jobs_run_side_by_side_and_free_slots_are_refilled():
+    spans = [o for _, o in run_isolated([Path(str(i)) for i in range(4)], _span, Limits(timeout=10), jobs=2)]
+    assert spans[1]["start"] < spans[0]["end"]  # the first two overlap
+    assert spans[3]["start"] < spans[2]["end"]  # and so do the next two: both slots were refilled

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WS = re.compile(r"\s+")
 _NUM_PUNCT = re.compile(r"(?<![0-9])([0-9]{1,2})[、,，．]")
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
+@lru_cache(maxsize=16384)
 def norm(text: str) -> str:
     """NFKC (full → half width), no whitespace, `1、`/`1，` → `1.`."""
     text = unicodedata.normalize("NFKC", text)

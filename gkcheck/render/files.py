@@ -9,7 +9,9 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from gkcheck.errors import GkError
@@ -20,6 +22,7 @@ _WINDOWS_RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?", re
 MAX_NAME_BYTES = 150
 
 
+@lru_cache(maxsize=65536)
 def safe_stem(input_path: Path | str) -> str:
     """The input's base name without extension, made safe as a file name (never empty, never `..`)."""
     name = Path(str(input_path)).name
@@ -48,11 +51,18 @@ def output_name(input_path: Path, suffix: str, inputs: Iterable[Path] = ()) -> s
     suffix = suffix if suffix.startswith(".") else "." + suffix
     if not _SUFFIX.fullmatch(suffix):
         raise GkError(f"输出文件后缀不合法：{suffix!r}")
-    me = Path(os.path.abspath(input_path))
+    me = os.path.abspath(input_path)
     stem = safe_stem(me)
-    others = {Path(os.path.abspath(p)) for p in inputs} - {me}
-    clash = any(safe_stem(p).casefold() == stem.casefold() for p in others)
-    return f"{stem}-{_short_hash(me)}{suffix}" if clash else f"{stem}{suffix}"
+    counts, paths = _stem_counts(inputs if isinstance(inputs, frozenset) else frozenset(inputs))
+    clash = counts[stem.casefold()] - (1 if me in paths else 0) > 0
+    return f"{stem}-{_short_hash(Path(me))}{suffix}" if clash else f"{stem}{suffix}"
+
+
+@lru_cache(maxsize=16)
+def _stem_counts(inputs: frozenset) -> tuple[Counter[str], frozenset[str]]:
+    """How many inputs share each (case-folded) safe base name; computed once per set of inputs."""
+    paths = frozenset(os.path.abspath(p) for p in inputs)
+    return Counter(safe_stem(p).casefold() for p in paths), paths
 
 
 def _resolved(path: Path | str) -> Path:
@@ -61,6 +71,11 @@ def _resolved(path: Path | str) -> Path:
         return Path(path).resolve()
     except (OSError, ValueError):
         return Path(os.path.abspath(path))
+
+
+@lru_cache(maxsize=16)
+def _resolved_inputs(inputs: frozenset) -> frozenset[Path]:
+    return frozenset(_resolved(p) for p in inputs)
 
 
 def _is_input(target: Path, inputs: set[Path]) -> bool:
@@ -106,7 +121,8 @@ def write_output(out_dir: Path, input_path: Path, suffix: str, content: str, inp
     target = (root / name).resolve()
     if target.parent != root:
         raise GkError(f"输出文件名不安全，会写到输出目录之外：{name}", str(input_path))
-    if _is_input(target, {_resolved(p) for p in inputs} | {_resolved(input_path)}):
+    resolved = _resolved_inputs(inputs if isinstance(inputs, frozenset) else frozenset(inputs))
+    if _is_input(target, resolved | {_resolved(input_path)}):
         raise GkError(f"输出文件 {target} 与输入文件相同，拒绝覆盖；请用另一个输出目录", str(input_path))
     encoding = "utf-8-sig" if name.lower().endswith(".csv") else "utf-8"
     try:
