@@ -16,6 +16,7 @@ from gkcheck.pipeline import check_file, extract_file, warm_up
 from gkcheck.read import DEFAULT_MAX_BYTES
 from gkcheck.render import render, render_csv, render_text
 from gkcheck.render.files import write_output
+from gkcheck.render.html import preload as preload_html
 from gkcheck.render.html import render_index_html
 from gkcheck.rulepack import CHECKS_DIR, load_profile, load_rules, validate_dir
 
@@ -156,6 +157,7 @@ def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str
         return {k: v for k, v in result.items() if k != "report"}
 
     warm_up()
+    preload_html()
     for path, outcome in run_isolated(list(files), work, Limits(timeout, max_memory), jobs):
         if isinstance(outcome, GkError):
             click.echo(f"✗ 无法检查 {outcome.path or path}：{outcome.message}", err=True)

@@ -50,8 +50,16 @@ CORNER_LABELS = {"t2": "信息内容", "t3": "申请处理情况", "t4": "案件
 
 
 @lru_cache(maxsize=1)
+def preload() -> None:
+    """Compile the page templates now (before files are handed to child processes)."""
+    for name in ("report.html.j2", "index.html.j2"):
+        _env().get_template(name)
+
+
+@lru_cache(maxsize=1)
 def _env() -> Environment:
-    """Jinja2 environment; autoescape is on for every template, whatever its extension."""
+    """Jinja2 environment (one per process, so templates compile once); autoescape is on for every
+    template, whatever its extension."""
     return Environment(
         loader=FileSystemLoader(str(TEMPLATE_DIR)),
         autoescape=True,
