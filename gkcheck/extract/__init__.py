@@ -95,30 +95,36 @@ def extract(source: Source) -> Report:
         numbering_gaps=gaps,
         text=text,
     )
-    t4_version = overall if overall in template_versions() else year_default
+    t4_version = overall if overall in template_versions() else year_default  # 表四 is the same in both
     for name in TABLES:
         table = tables[name]
-        info = TableInfo(status=_status(table))
         if table is not None:
-            info.template = t4_version if name == "t4" else table.version
-            info.source = "grid" if table is grid_tables.get(name) else "text"
-            info.location = {"line": table.start + 1}
-            info.notes = table.notes
-            info.label_deviations = table.label_deviations
+            report.tables[name] = _found_table(table, t4_version if name == "t4" else table.version,
+                                               "grid" if table is grid_tables.get(name) else "text")
             report.cells.update(table.cells)
         else:
-            refs = [a for a in attachments if a.table == name]
-            if image_grids or source.image_pages or _images_in_sections(source, sections, name):
-                info.status = "image"
-            elif refs:
-                info.status = "referenced"
-                info.reference = refs[0].text
-        report.tables[name] = info
+            report.tables[name] = _missing_table(name, source, sections, attachments, bool(image_grids))
     _complete_cells(report, year_default)
     for a in attachments:
         a.present = a.table is not None and report.tables[a.table].status in ("present", "blank")
     report.attachments = attachments
     return report
+
+
+def _found_table(table: TextTable, version: str, origin: str) -> TableInfo:
+    return TableInfo(status=_status(table), template=version, source=origin, location={"line": table.start + 1},
+                     notes=table.notes, label_deviations=table.label_deviations)
+
+
+def _missing_table(name: str, source: Source, sections: list[Section], attachments: list[Attachment],
+                   image_grids: bool) -> TableInfo:
+    """Why a table is not there: given as an image, only referenced as an attachment, or simply absent."""
+    if image_grids or source.image_pages or _images_in_sections(source, sections, name):
+        return TableInfo(status="image")
+    refs = [a for a in attachments if a.table == name]
+    if refs:
+        return TableInfo(status="referenced", reference=refs[0].text)
+    return TableInfo(status="absent")
 
 
 def _images_in_sections(source: Source, sections: list[Section], table: str) -> bool:
@@ -130,7 +136,6 @@ def _images_in_sections(source: Source, sections: list[Section], table: str) -> 
     later = [ln for n, ln in starts.items() if ln > starts[number]]
     end = min(later) if later else len(source.lines) + 1
     return any(starts[number] - 1 <= i <= end - 1 for i in source.image_lines)
-
 
 
 def _complete_cells(report: Report, year_default: str) -> None:
