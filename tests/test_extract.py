@@ -290,3 +290,15 @@ def test_added_org_subtotal_column_in_html_table():
     assert {k: v for k, v in values_of(report).items() if not k.endswith("org_subtotal")} == values
     assert values_of(report)["t3.total_processed.org_subtotal"] == sum(
         values[f"t3.total_processed.{c}"] for c in cols[1:6])
+
+
+def test_template_titles_without_their_numbers_are_sections():
+    """Word auto-numbering and HTML <ol> lists leave the number out of the text."""
+    values = synth_values("2021", 7)
+    page = build_html("2021", values)
+    for number in "一二三四五六":
+        page = page.replace(f"<strong>{number}、", "<strong>")
+    report = report_of(page)
+    assert [(s.number, s.heading_number, s.wording) for s in report.sections] == [
+        (n, None, "exact") for n in range(1, 7)]
+    assert report.numbering_gaps == []

@@ -63,8 +63,14 @@ def find_sections(lines: list[str], sections: list[dict]) -> tuple[list[Section]
     """Return (template sections found, other top-level headings, numbering gaps)."""
     headings: list[Section] = []
     titles = [s["title"] for s in sections]
+    bare = {norm(s["title"]): s["number"] for s in sections}
     for i, line in enumerate(lines):
         found = _heading(line, titles)
+        if not found and norm(line).rstrip("。:") in bare:
+            # a template title without its number: Word or HTML list numbering that is not part of the text
+            headings.append(Section(number=bare[norm(line).rstrip("。:")], title=line.strip(), heading_number=None,
+                                    line=i + 1, wording="exact"))
+            continue
         if not found:
             continue
         number, title, written = found
