@@ -43,3 +43,14 @@ def cn_number(text: str) -> int | None:
     if len(text) == 3 and text[1] == "十":
         return CN_DIGITS[text[0]] * 10 + CN_DIGITS[text[2]]
     return None
+
+
+def to_cn(n: int) -> str:
+    """1..99 as Chinese numerals (3 → 三, 12 → 十二); other values as digits."""
+    digits = "零一二三四五六七八九"
+    if 0 < n < 10:
+        return digits[n]
+    if 10 <= n < 100:
+        tens, ones = divmod(n, 10)
+        return (digits[tens] if tens > 1 else "") + "十" + (digits[ones] if ones else "")
+    return str(n)

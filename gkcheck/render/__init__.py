@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from gkcheck.errors import GkError
+from gkcheck.extract.normalize import to_cn
 from gkcheck.labels import (
     ISSUER_KIND_LABELS,
     KIND_LABELS,
@@ -25,7 +26,6 @@ from gkcheck.labels import (
 FORMATS = ("html", "json", "text", "csv")
 SEVERITIES = ("error", "warning", "info")
 MAX_TEXT_SUSPECTS = 3
-_CN_DIGITS = "零一二三四五六七八九十"
 
 
 # --------------------------------------------------------------------------- small formatting helpers
@@ -49,12 +49,7 @@ def fmt_score(value: Any) -> str:
 
 def cn_number(n: int) -> str:
     """1..99 as Chinese numerals (3 → 三, 12 → 十二); other values as digits."""
-    if 0 < n <= 10:
-        return _CN_DIGITS[n]
-    if 10 < n < 100:
-        tens, ones = divmod(n, 10)
-        return (_CN_DIGITS[tens] if tens > 1 else "") + "十" + (_CN_DIGITS[ones] if ones else "")
-    return str(n)
+    return to_cn(n)
 
 
 def document(result: dict) -> dict:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gkcheck.engine.checks.section_present import CN
 from gkcheck.engine.context import Context, Finding
+from gkcheck.extract.normalize import to_cn
 from gkcheck.rulepack import Rule
 
 KIND = "numbering_gap"
@@ -15,6 +15,6 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
         return []
     numbers = sorted({s.heading_number for s in report.sections + report.other_headings if s.heading_number})
     return [ctx.finding(rule, {
-        "missing": "、".join(CN[n] if n <= 10 else str(n) for n in report.numbering_gaps),
-        "present": "、".join(CN[n] if n <= 10 else str(n) for n in numbers),
+        "missing": "、".join(to_cn(n) for n in report.numbering_gaps),
+        "present": "、".join(to_cn(n) for n in numbers),
     })]

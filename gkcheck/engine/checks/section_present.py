@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from gkcheck.engine.context import Context, Finding
-from gkcheck.extract.normalize import norm
+from gkcheck.extract.normalize import norm, to_cn
 from gkcheck.rulepack import Rule
 from gkcheck.templates import load_template
 
 KIND = "section_present"
-CN = "零一二三四五六七八九十"
 
 
 def _content_hint(ctx: Context, number: int) -> tuple[str, int | None]:
@@ -37,11 +36,11 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
         if number not in rule.params.get("sections", range(1, 7)):
             continue
         section = found.get(number)
-        expected = f"{CN[number]}、{spec['title']}"
+        expected = f"{to_cn(number)}、{spec['title']}"
         if when == "missing" and section is None:
             hint, line = _content_hint(ctx, number)
-            out.append(ctx.finding(rule, {"number": CN[number], "expected": expected, "hint": hint},
+            out.append(ctx.finding(rule, {"number": to_cn(number), "expected": expected, "hint": hint},
                                    location={"line": line} if line else None))
         elif when == "untitled" and section is not None and section.wording == "untitled":
-            out.append(ctx.finding(rule, {"number": CN[number], "expected": expected}, location={"line": 1}))
+            out.append(ctx.finding(rule, {"number": to_cn(number), "expected": expected}, location={"line": 1}))
     return out
