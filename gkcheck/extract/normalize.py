@@ -30,7 +30,7 @@ def matches(text: str, patterns: tuple[str, ...] | list[str]) -> bool:
     return False
 
 
-def cn_number(text: str) -> int | None:
+def from_cn(text: str) -> int | None:
     """一 → 1 … 十九 → 19 (enough for heading numbers)."""
     if not text or any(ch not in CN_DIGITS for ch in text):
         return None

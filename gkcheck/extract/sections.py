@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from gkcheck.extract.normalize import cn_number, norm
+from gkcheck.extract.normalize import from_cn, norm
 from gkcheck.extract.tables_text import split_line
 from gkcheck.model import Section
 
@@ -28,7 +28,7 @@ def _heading(line: str, titles: list[str]) -> tuple[int, str, str] | None:
     m = _HEADING.match(line)
     if not m:
         return None
-    number = cn_number(m.group(1))
+    number = from_cn(m.group(1))
     title = m.group(2).strip()
     if number is None or not title:
         return None

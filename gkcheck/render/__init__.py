@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from gkcheck.errors import GkError
-from gkcheck.extract.normalize import to_cn
 from gkcheck.labels import (
     ISSUER_KIND_LABELS,
     KIND_LABELS,
@@ -45,11 +44,6 @@ def fmt_number(value: Any) -> str:
 def fmt_score(value: Any) -> str:
     """A score with one decimal, or a dash when there is none."""
     return f"{float(value):.1f}" if isinstance(value, (int, float)) and not isinstance(value, bool) else "—"
-
-
-def cn_number(n: int) -> str:
-    """1..99 as Chinese numerals (3 → 三, 12 → 十二); other values as digits."""
-    return to_cn(n)
 
 
 def document(result: dict) -> dict:

@@ -15,10 +15,10 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from gkcheck.extract.normalize import to_cn
 from gkcheck.labels import SEVERITY_LABELS
 from gkcheck.render import (
     SEVERITIES,
-    cn_number,
     counts,
     document,
     fmt_number,
@@ -310,7 +310,7 @@ def _outline_view(result: dict) -> dict[str, Any]:
         number = int(spec["number"])
         section = found.get(number)
         items.append({
-            "expected": f"{cn_number(number)}、{spec['title']}",
+            "expected": f"{to_cn(number)}、{spec['title']}",
             "found": section is not None,
             "title": str(section.get("title") or "") if section else "",
             "line": location_text({"line": section.get("line")}) if section else "",
@@ -320,7 +320,7 @@ def _outline_view(result: dict) -> dict[str, Any]:
         {"title": str(h.get("title") or ""), "line": location_text({"line": h.get("line")})}
         for h in report.get("other_headings") or []
     ]
-    gaps = [cn_number(int(n)) for n in report.get("numbering_gaps") or [] if isinstance(n, int)]
+    gaps = [to_cn(int(n)) for n in report.get("numbering_gaps") or [] if isinstance(n, int)]
     return {"items": items, "others": others, "gaps": gaps}
 
 
