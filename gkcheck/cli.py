@@ -39,13 +39,24 @@ class ChineseHelpFormatter(click.HelpFormatter):
         super().write_heading(HEADINGS.get(heading, heading))
 
 
-click.Context.formatter_class = ChineseHelpFormatter
+class ChineseContext(click.Context):
+    formatter_class = ChineseHelpFormatter
+
+
+class ChineseCommand(click.Command):
+    context_class = ChineseContext
+
+
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 HELP = "显示本帮助并退出。"
 
 
 class ChineseGroup(click.Group):
-    """Usage errors in Chinese, exit code 2."""
+    """Chinese help for the group and its commands; usage errors in Chinese, exit code 2."""
+
+    context_class = ChineseContext
+    command_class = ChineseCommand
+    group_class = type  # sub-groups are ChineseGroups too
 
     def main(self, *args, **kwargs):  # type: ignore[override]
         kwargs["standalone_mode"] = False

@@ -122,3 +122,9 @@ def test_a_folder_stands_for_its_files(tmp_path: Path):
     result = invoke("check", str(folder), "--out", str(out), "--format", "json", "-q")
     assert result.exit_code == 0, result.output
     assert {p.name for p in out.iterdir()} == {"a.json", "b.json", "scorecard.csv", "index.html"}
+
+
+def test_help_is_chinese():
+    for args in (["--help"], ["check", "--help"], ["rules", "validate", "--help"]):
+        text = CliRunner().invoke(main, args).output
+        assert text.startswith("用法：") and "选项" in text and "Show this message" not in text
