@@ -302,3 +302,10 @@ def test_template_titles_without_their_numbers_are_sections():
     assert [(s.number, s.heading_number, s.wording) for s in report.sections] == [
         (n, None, "exact") for n in range(1, 7)]
     assert report.numbering_gaps == []
+
+
+def test_gb18030_text_with_every_cell_on_its_own_line():
+    values = synth_values("2019", 8)
+    text = build_text("2019", values, style="cells", year=2020)
+    report = report_of(text.encode("gb18030"), "scraped.txt")
+    assert values_of(report) == values and report.document.issuer == "示例县人民政府"
