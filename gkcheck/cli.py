@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -76,15 +77,23 @@ class ChineseGroup(click.Group):
             sys.exit(EXIT_UNREADABLE)
 
 
+_USAGE_PHRASES = (
+    (r"Missing argument", "缺少参数"), (r"No such option", "没有这个选项"), (r"No such command", "没有这个命令"),
+    (r"Invalid value for", "参数值无效："), (r"Got unexpected extra arguments?", "多余的参数"),
+    (r"[Oo]ption (\S+) requires an argument", r"选项 \1 需要一个值"), (r"requires an argument", "需要一个值"),
+    (r"is not a valid (integer|float)( range)?", "不是有效的数字"),
+    (r"is not in the range (\S+?)\.?$", r"不在范围 \1 内"),
+    (r"\(Possible options: ([^)]*)\)", r"（可用的选项：\1）"), (r"Did you mean one of:", "是否要输入以下之一："),
+    (r"Did you mean", "是否要输入"), (r"does not exist", "不存在"),
+)
+
+
 def _usage_text(exc: click.UsageError) -> str:
+    """Click's usage error in Chinese (the phrases it uses, translated; names and values kept)."""
     text = exc.format_message()
-    for en, cn in (("Missing argument", "缺少参数"), ("No such option", "没有这个选项"),
-                   ("No such command", "没有这个命令"), ("Invalid value for", "参数值无效："),
-                   ("Got unexpected extra argument", "多余的参数"), ("requires an argument", "需要一个值"),
-                   ("is not a valid integer", "不是有效的整数"), ("Did you mean", "是否要输入"),
-                   ("does not exist", "不存在")):
-        text = text.replace(en, cn)
-    return text
+    for pattern, chinese in _USAGE_PHRASES:
+        text = re.sub(pattern, chinese, text)
+    return text.replace(". (", "（").replace("?)", "？）").replace("'. ", "'，").replace("?", "？").rstrip(".")
 
 
 @click.group(cls=ChineseGroup, context_settings=CONTEXT)

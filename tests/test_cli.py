@@ -128,3 +128,11 @@ def test_help_is_chinese():
     for args in (["--help"], ["check", "--help"], ["rules", "validate", "--help"]):
         text = CliRunner().invoke(main, args).output
         assert text.startswith("用法：") and "选项" in text and "Show this message" not in text
+
+
+def test_usage_errors_are_translated():
+    for args, expected in ((["check", "x", "--jobs", "0"], "不在范围"), (["chek"], "没有这个命令"),
+                           (["check"], "缺少参数"), (["check", "x", "--bogus"], "没有这个选项")):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2 and expected in result.output
+        assert "is not" not in result.output and "Did you mean" not in result.output
