@@ -121,8 +121,10 @@ def load_template(version: str, directory: Path = TEMPLATES_DIR) -> Template:
     )
 
 
-def template_versions(directory: Path = TEMPLATES_DIR) -> list[str]:
-    return sorted(p.stem for p in directory.glob("*.yaml") if p.stem != "common")
+@cache
+def template_versions(directory: Path = TEMPLATES_DIR) -> tuple[str, ...]:
+    """The template versions on disk (read once per process)."""
+    return tuple(sorted(p.stem for p in directory.glob("*.yaml") if p.stem != "common"))
 
 
 def default_version(year: int | None) -> str:

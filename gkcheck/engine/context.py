@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from gkcheck.labels import TABLE_SHORT_NAMES
 from gkcheck.model import Report
 from gkcheck.rulepack import Rule
-from gkcheck.templates import TABLE_TITLES, TableDef, default_version, load_template, template_versions
+from gkcheck.templates import TableDef, default_version, load_template, template_versions
 
 _FIELD = re.compile(r"\{([a-z_]+)\}")
 
@@ -76,7 +77,7 @@ class Context:
         return bool(info and info.status == "present")
 
     def finding(self, rule: Rule, values: dict[str, Any], cells: list[str] | None = None,
-                location: dict[str, Any] | None = None, suggestion: str | None = None) -> Finding:
+                location: dict[str, Any] | None = None) -> Finding:
         return Finding(
             rule=rule.id,
             title=rule.title,
@@ -85,8 +86,7 @@ class Context:
             message=fill(rule.message, values),
             cells=cells or [],
             location=location,
-            suggestion=suggestion if suggestion is not None else (fill(rule.suggestion, values)
-                                                                  if rule.suggestion else None),
+            suggestion=fill(rule.suggestion, values) if rule.suggestion else None,
         )
 
     def cell_label(self, address: str) -> str:
@@ -100,5 +100,4 @@ def cell_label(address: str, table: TableDef) -> str:
     col = table.columns.get(col_key)
     row_label = row.label if row else row_key
     col_label = col.label if col else col_key
-    short = TABLE_TITLES[name].split(" ")[0]
-    return f"{short}「{row_label}」/「{col_label}」"
+    return f"{TABLE_SHORT_NAMES[name]}「{row_label}」/「{col_label}」"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from gkcheck.engine.context import Context, Finding
+from gkcheck.labels import TABLE_SHORT_NAMES
 from gkcheck.rulepack import Rule
-from gkcheck.templates import TABLE_TITLES
 
 KIND = "label_wording"
 
@@ -13,6 +13,6 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     for name, info in ctx.report.tables.items():
         for dev in info.label_deviations:
-            out.append(ctx.finding(rule, {"table_title": TABLE_TITLES[name].split(" ")[0], **dev},
+            out.append(ctx.finding(rule, {"table_title": TABLE_SHORT_NAMES[name], **dev},
                                    location=dev.get("location")))
     return out
