@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from gkcheck import clihelp
 from gkcheck.errors import GkError
 from gkcheck.isolate import Limits, run_isolated
 from gkcheck.labels import SEVERITY_LABELS
@@ -34,10 +35,13 @@ class ChineseHelpFormatter(click.HelpFormatter):
     """Help text with Chinese headings."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix="用法：")
+        super().write_usage(prog, clihelp.usage_args(args), prefix="用法：")
 
     def write_heading(self, heading: str) -> None:
-        super().write_heading(HEADINGS.get(heading, heading))
+        self.write(f"{'':>{self.current_indent}}{HEADINGS.get(heading, heading)}：\n")
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:  # type: ignore[override]
+        self.write(clihelp.definition_list(rows, self.current_indent, self.width, col_max, col_spacing))
 
 
 class ChineseContext(click.Context):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -136,3 +137,16 @@ def test_usage_errors_are_translated():
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 2 and expected in result.output
         assert "is not" not in result.output and "Did you mean" not in result.output
+
+
+def test_help_has_no_click_english():
+    english = ("[OPTIONS]", "default:", "INTEGER", "PATH", "TEXT", "RANGE", "FLOAT", "FILES", "COMMAND", "ARGS",
+               "DIRECTORY", "required", "x>=", "<=x")
+    for args in (["--help"], ["check", "--help"], ["extract", "--help"], ["rules", "--help"],
+                 ["rules", "validate", "--help"], ["rules", "list", "--help"]):
+        text = CliRunner().invoke(main, args, terminal_width=72).output
+        assert not [word for word in english if word in text], (args, text)
+        assert "选项：" in text
+    text = CliRunner().invoke(main, ["check", "--help"], terminal_width=72).output
+    assert re.search(r"\[默认：\d+；范围 1–64\]", text)
+    assert "[选项] 文件..." in text
