@@ -11,6 +11,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from gkcheck import schema_messages
 from gkcheck.errors import RuleError
 from gkcheck.paths import PROFILES_DIR, RULES_DIR, SCHEMAS_DIR
 
@@ -67,8 +68,7 @@ def _node_at(node: yaml.Node, path: list[Any]) -> yaml.Node:
 
 
 def _error_text(error: jsonschema.ValidationError) -> str:
-    where = ".".join(str(p) for p in error.absolute_path) or "(根)"
-    return f"{where}：{error.message}"
+    return schema_messages.error_text(error)
 
 
 def validate_file(path: Path) -> tuple[list[Rule], list[Problem]]:

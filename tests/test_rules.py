@@ -87,3 +87,23 @@ def test_a_new_check_is_only_yaml(tmp_path: Path):
     result = run(report, rules, load_profile())
     assert [f["rule"] for f in result["findings"]] == ["custom.t4.review"]
     assert check_report(report)["summary"]["error"] >= 1
+
+
+def test_validation_messages_are_chinese(tmp_path: Path):
+    data = yaml.safe_load(GOOD)
+    rule = data["rules"][0]
+    rule.update(severity="fatal", colour="red", title=3)
+    del rule["params"]["rhs"]
+    data["rules"].append({**yaml.safe_load(GOOD)["rules"][0], "id": "Bad", "params": {"table": "t5", "lhs": [],
+                                                                                      "rhs": ["t4.review.total"]}})
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    _, problems = validate_file(path)
+    text = "\n".join(p.message for p in problems)
+    for english in ("is a required property", "is not one of", "Additional properties", "is not of type",
+                    "does not match", "should be non-empty", "is too short"):
+        assert english not in text
+    for chinese in ("缺少必填项：rhs", "“fatal” 不是允许的取值；可选：error、warning、info", "不认识的项：colour",
+                    "应为文字，实际是整数", "“Bad” 的写法不符合要求", "“t5” 不是允许的取值", "不能为空列表"):
+        assert chinese in text, chinese
+    assert all(p.line > 1 for p in problems)
