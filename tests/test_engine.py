@@ -245,7 +245,7 @@ def test_narrative_figures_against_tables():
     received = values["t3.new_received.total"]
     changed = html.replace(f"新收政府信息公开申请{received}件", f"新收政府信息公开申请{received + 5}件")
     [note] = findings_of(check_bytes(changed), "narrative.new_received")
-    assert note["severity"] == "info" and str(received + 5) in note["message"] and str(received) in note["message"]
+    assert note["severity"] == "warning" and str(received + 5) in note["message"] and str(received) in note["message"]
     assert note["cells"] == ["t3.new_received.total"]
 
 

@@ -13,11 +13,13 @@ from gkcheck.engine.checks import (
     numbering_gap,
     section_order,
     section_present,
+    section_substance,
     section_wording,
     sum_identity,
     table_complete,
     table_present,
     template_version,
+    text_claim,
     text_figure,
     text_mentions,
 )
@@ -29,8 +31,22 @@ CheckFn = Callable[[Rule, Context], list[Finding]]
 CHECKS: dict[str, CheckFn] = {
     module.KIND: module.check
     for module in (
-        attachment_present, cell_type, deadline, document_kind, label_wording, numbering_gap, section_order,
-        section_present, section_wording, sum_identity, table_complete, table_present, template_version,
-        text_figure, text_mentions,
+        attachment_present,
+        cell_type,
+        deadline,
+        document_kind,
+        label_wording,
+        numbering_gap,
+        section_order,
+        section_present,
+        section_substance,
+        section_wording,
+        sum_identity,
+        table_complete,
+        table_present,
+        template_version,
+        text_claim,
+        text_figure,
+        text_mentions,
     )
 }

@@ -1,0 +1,113 @@
+"""Reading figures in the report text: compacted text with line numbers, sentences, numbers with units.
+
+PDF text layers wrap lines mid-sentence, so the text is compacted (all whitespace removed) and every
+character keeps the line it came from. Numbers may be written with digits (`3,119`, `17.83万`) or Chinese
+numerals (`三`, `十七`, `一百零五`); each parsed number carries the tolerance its written precision implies.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from gkcheck.engine.patterns import compile_pattern
+
+SENTENCE_END = "。；;！!？?"
+CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
+NUMBER = rf"(?:\d[\d,]*(?:\.\d+)?万?|[{CN_NUMERAL}]+)"
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+             "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number written in the text: its value and how far the true value may lie from it (rounding)."""
+
+    value: float
+    tolerance: float
+    written: str
+
+    def agrees(self, other: float) -> bool:
+        return abs(other - self.value) <= self.tolerance + 1e-9
+
+
+@dataclass
+class Text:
+    """The report text without whitespace, with each character's 1-based line number."""
+
+    compact: str
+    lines: list[int]
+
+    def line_at(self, index: int) -> int:
+        return self.lines[min(index, len(self.lines) - 1)] if self.lines else 1
+
+    def sentence_start(self, index: int) -> int:
+        """Index just after the sentence end (。；！？) before `index`."""
+        best = -1
+        for mark in SENTENCE_END:
+            best = max(best, self.compact.rfind(mark, 0, index))
+        return best + 1
+
+    def sentence_end(self, index: int) -> int:
+        ends = [p for p in (self.compact.find(m, index) for m in SENTENCE_END) if p >= 0]
+        return min(ends) + 1 if ends else len(self.compact)
+
+
+@lru_cache(maxsize=8)
+def compact(text: str) -> Text:
+    """Remove whitespace (NFKC-normalised: full-width digits and punctuation become half-width)."""
+    chars: list[str] = []
+    lines: list[int] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        for ch in unicodedata.normalize("NFKC", line):
+            if not ch.isspace():
+                chars.append(ch)
+                lines.append(number)
+    return Text("".join(chars), lines)
+
+
+def cn_to_int(text: str) -> int | None:
+    """Chinese numerals to an integer: 三 → 3, 十七 → 17, 一百零五 → 105, 两千 → 2000, 1万-style not here."""
+    if not text or any(ch not in _CN_DIGIT and ch not in _CN_UNIT and ch not in "万亿" for ch in text):
+        return None
+    if all(ch in _CN_DIGIT for ch in text) and len(text) > 1:  # 二〇二四: digit by digit
+        return int("".join(str(_CN_DIGIT[ch]) for ch in text))
+    total = section = 0
+    digit: int | None = None
+    for ch in text:
+        if ch in _CN_DIGIT:
+            digit = _CN_DIGIT[ch]
+        elif ch in _CN_UNIT:
+            section += (1 if digit is None else digit) * _CN_UNIT[ch]
+            digit = None
+        else:  # 万 / 亿
+            section += digit or 0
+            total = (total + section) * (10_000 if ch == "万" else 100_000_000)
+            section, digit = 0, None
+    return total + section + (digit or 0)
+
+
+def parse_figure(written: str) -> Figure | None:
+    """`3,119` → 3119 (exact); `17.83万` → 178300 ± 50; `十七` → 17; None when not a number."""
+    text = written.replace(",", "")
+    scale = 1
+    if text.endswith("万") and text[:-1] and text[-2].isdigit():
+        text, scale = text[:-1], 10_000
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        decimals = len(text.split(".")[1]) if "." in text else 0
+        value = float(text) * scale
+        tolerance = 0.5 * 10 ** -decimals * scale if scale > 1 or decimals else 0.0
+        return Figure(value=value, tolerance=tolerance, written=written)
+    number = cn_to_int(text)
+    if number is None:
+        return None
+    return Figure(value=float(number * scale), tolerance=0.0, written=written)
+
+
+def expand_pattern(pattern: str, units: list[str] | tuple[str, ...]) -> re.Pattern[str]:
+    """A rule's phrase pattern with `{n}` standing for a number (with an optional 余/多) and one of the units."""
+    unit = "(?P<unit>" + "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True)) + ")"
+    return compile_pattern(pattern.replace("{n}", f"(?P<n>{NUMBER})(?P<about>余|多)?{unit}"))

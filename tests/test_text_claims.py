@@ -1,0 +1,191 @@
+"""Text claims (A8): every phrase pattern and scope word of rules/checks/narrative.yaml, true and false cases."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+from helpers import report_of
+from synth import build_html, synth_values
+
+from gkcheck.engine.checks import CHECKS
+from gkcheck.engine.context import Context
+from gkcheck.engine.textscan import cn_to_int, parse_figure
+from gkcheck.model import Report
+from gkcheck.rulepack import load_rules
+
+VALUES = {**synth_values("2021", 5), "t3.new_received.total": 151, "t3.carried_over.total": 15,
+          "t3.total_processed.total": 163, "t3.carried_forward.total": 3, "t4.review.total": 12}
+
+
+@cache
+def rules() -> dict:
+    return {r.id: r for r in load_rules()}
+
+
+@cache
+def base() -> Report:
+    values = dict(VALUES)
+    return report_of(build_html("2021", values, year=2024, published="2025-03-01"))
+
+
+def findings(rule_id: str, text: str) -> list:
+    report = base()
+    saved = report.text
+    report.text = text
+    try:
+        rule = rules()[rule_id]
+        return CHECKS[rule.kind](rule, Context(report=report))
+    finally:
+        report.text = saved
+
+
+def cell(address: str) -> int:
+    return int(base().cells[address].value)
+
+
+def test_fixture_values_are_the_ones_the_sentences_assume():
+    assert (cell("t3.new_received.total"), cell("t3.carried_over.total"), cell("t3.total_processed.total"),
+            cell("t3.carried_forward.total")) == (151, 15, 163, 3)
+
+
+# (rule, sentence that agrees with the table, the same sentence contradicting it)
+AGREE_DISAGREE = [
+    ("narrative.new_received", "本年新收151件。", "本年新收152件。"),
+    ("narrative.new_received", "全年受理政府信息公开申请151件。", "全年受理政府信息公开申请150件。"),
+    ("narrative.new_received", "全年收到依申请公开申请一百五十一件。", "全年收到依申请公开申请十七件。"),
+    ("narrative.new_received", "全年受理申请166件（含上年结转）。", "全年受理申请167件。"),
+    ("narrative.carried_over", "上年结转15件。", "上年结转16件。"),
+    ("narrative.carried_over", "上年度结转申请十五件。", "上年度结转申请五件。"),
+    ("narrative.total_processed", "办结163件。", "办结160件。"),
+    ("narrative.total_processed", "全年答复政府信息公开申请163件。", "全年答复政府信息公开申请161件。"),
+    ("narrative.carried_forward", "结转下年度继续办理3件。", "结转下年度继续办理三十件。"),
+    ("narrative.carried_forward", "另有3件顺延到下年度答复。", "另有4件顺延到下年度答复。"),
+    ("narrative.review", "被申请行政复议12件。", "被申请行政复议13件。"),
+    ("narrative.review", "政府信息公开行政复议十二起。", "政府信息公开行政复议二起。"),
+]
+
+
+@pytest.mark.parametrize("rule_id,agree,disagree", AGREE_DISAGREE)
+def test_claim_agrees_and_same_scope_contradiction_is_a_warning(rule_id, agree, disagree):
+    assert findings(rule_id, agree) == []
+    [found] = findings(rule_id, disagree)
+    assert found.severity == "warning"
+    assert found.location == {"line": 1}
+
+
+def test_warning_carries_both_numbers_and_the_cell():
+    [found] = findings("narrative.new_received", "本年新收152件。")
+    assert "152件" in found.message and "151" in found.message
+    assert found.cells == ["t3.new_received.total"]
+
+
+def test_litigation_is_direct_plus_after_review():
+    total = cell("t4.litigation_direct.total") + cell("t4.litigation_after_review.total")
+    assert findings("narrative.litigation", f"行政诉讼{total}件。") == []
+    [found] = findings("narrative.litigation", f"行政诉讼{total + 2}件。")
+    assert found.severity == "warning" and str(total) in found.message
+
+
+def test_granted_may_include_partial_and_denied_sums_the_reasons():
+    granted, partial = cell("t3.granted.total"), cell("t3.partial.total")
+    denied = sum(int(c.value or 0) for a, c in base().cells.items() if a.startswith("t3.denied_") and
+                 a.endswith(".total"))
+    assert findings("narrative.granted", f"予以公开{granted}件。") == []
+    assert findings("narrative.granted", f"予以公开{granted + partial}件。") == []
+    assert findings("narrative.granted", f"予以公开{granted + partial + 1}件。")
+    assert findings("narrative.granted", f"不予公开{granted + 1}件。") == []  # not a 予以公开 claim
+    assert findings("narrative.denied", f"不予公开{denied}件。") == []
+    assert findings("narrative.denied", f"不予公开{denied + 1}件。")
+
+
+SCOPE_WORDS = ["全市", "全区", "全县", "各部门", "本机关", "本级", "区政府办代表区政府", "含备案", "同比",
+               "较上年增长", "累计", "历年", "其中", "约"]
+
+
+@pytest.mark.parametrize("word", SCOPE_WORDS)
+def test_scope_words_turn_a_mismatch_into_a_review_note(word):
+    [found] = findings("narrative.new_received", f"2024年，{word}受理政府信息公开申请17件。")
+    assert found.severity == "info" and "请核实口径" in found.message and "17件" in found.message
+
+
+@pytest.mark.parametrize("text", ["全年受理政府信息公开申请170余件。", "全年受理政府信息公开申请170件以上。"])
+def test_approximate_figures_are_review_notes(text):
+    [found] = findings("narrative.new_received", text)
+    assert found.severity == "info" and "约数" in found.message
+
+
+def test_other_year_is_a_review_note():
+    [found] = findings("narrative.new_received", "2023年受理政府信息公开申请140件。")
+    assert found.severity == "info" and "2023" in found.message
+
+
+@pytest.mark.parametrize("text", [
+    "全年受理群众咨询200件。", "受理人大代表建议20件。", "办理12345热线诉求300件。", "办结率100%。",
+    "行政复议纠正2件。", "受理政府信息公开申请。",
+])
+def test_other_quantities_are_not_claims(text):
+    for rule_id in ("narrative.new_received", "narrative.total_processed", "narrative.review"):
+        assert findings(rule_id, text) == [], (rule_id, text)
+
+
+def test_wrapped_pdf_lines_are_read_as_one_sentence():
+    [found] = findings("narrative.new_received", "第一行\n全年受理政府信息公开申请 1\n52 件。")
+    assert found.location == {"line": 2} and "152件" in found.message
+
+
+def test_no_claim_without_the_table():
+    report = base()
+    saved = report.tables["t3"].status
+    report.tables["t3"].status = "absent"
+    try:
+        assert findings("narrative.new_received", "本年新收152件。") == []
+    finally:
+        report.tables["t3"].status = saved
+
+
+@pytest.mark.parametrize("written,value", [("三", 3), ("十七", 17), ("一百零五", 105), ("两千", 2000),
+                                           ("一万二千", 12000), ("二十", 20), ("一千二百三十四", 1234)])
+def test_chinese_numerals(written, value):
+    assert cn_to_int(written) == value
+
+
+def test_figures_carry_their_written_precision():
+    wan = parse_figure("17.83万")
+    assert wan and wan.agrees(178300) and wan.agrees(178340) and not wan.agrees(178400)
+    assert parse_figure("1.2万").agrees(12000) and not parse_figure("1.2万").agrees(12600)
+    assert parse_figure("3,119").agrees(3119) and not parse_figure("3119").agrees(3118)
+    assert parse_figure("十七").value == 17 and parse_figure("abc") is None
+
+
+# ---- section 五: its own text, not its heading
+
+
+FIVE_HEADING = '<p style="text-indent:2em;"><strong>五、存在的主要问题及改进情况'
+SIX_HEADING = '<p style="text-indent:2em;"><strong>六、其他需要报告的事项'
+
+
+def with_section_five(body: str) -> list[str]:
+    from helpers import check_bytes, rule_ids
+
+    page = build_html("2021", dict(VALUES), year=2024, published="2025-03-01")
+    five, six = page.index(FIVE_HEADING), page.index(SIX_HEADING)
+    heading_end = page.index("</p>", five) + len("</p>")
+    changed = page[:heading_end] + "".join(f"<p>{p}</p>" for p in body.split("\n") if p) + page[six:]
+    return [i for i in rule_ids(check_bytes(changed)) if i.startswith("content.problems")]
+
+
+@pytest.mark.parametrize("body", ["", "无", "暂无问题。", "无。", "本年度工作总体较好。"])
+def test_empty_or_stub_section_five_is_a_warning_although_the_heading_names_both(body):
+    assert with_section_five(body) == ["content.problems_improvements_substance"]
+
+
+def test_problems_without_measures_is_a_warning():
+    body = "本年度工作仍存在一些不足：一是部分单位对公开属性的认定仍偏保守；二是政策解读形式较为单一。"
+    assert with_section_five(body) == ["content.problems_improvements"]
+
+
+def test_problems_and_measures_pass():
+    body = ("本年度工作仍存在一些不足：一是部分单位对公开属性的认定仍偏保守；二是政策解读形式较为单一。\n"
+            "下一步将细化公开属性认定指引，丰富多元解读方式，加强业务培训。")
+    assert with_section_five(body) == []
