@@ -11,20 +11,19 @@ from pathlib import Path
 import click
 
 from gkcheck import clihelp
+from gkcheck.batch import BatchJob, FileRecord, protected_files, run_batch, write_summaries
 from gkcheck.errors import GkError
+from gkcheck.executor import LocalPool
 from gkcheck.isolate import Limits, run_isolated
 from gkcheck.labels import SEVERITY_LABELS
-from gkcheck.pipeline import check_file, extract_file, warm_up
+from gkcheck.pipeline import extract_file, warm_up
 from gkcheck.read import DEFAULT_MAX_BYTES
-from gkcheck.render import render, render_csv, render_text
-from gkcheck.render.files import write_output
+from gkcheck.render import render_text
 from gkcheck.render.html import preload as preload_html
-from gkcheck.render.html import render_index_html
 from gkcheck.rulepack import CHECKS_DIR, load_profile, load_rules, validate_dir
 
 FORMATS = ("html", "json", "text")
 DEFAULT_JOBS = max(1, min(4, os.cpu_count() or 1))
-SUFFIX = {"html": ".html", "json": ".json", "text": ".txt"}
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
 
@@ -165,38 +164,28 @@ def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str
         rules = load_rules(rules_dir)
         prof = load_profile(profile)
         out_dir.mkdir(parents=True, exist_ok=True)
+        out_root = out_dir.resolve(strict=True)
     except click.BadParameter as exc:
         _fail(exc.message)
     except (GkError, OSError) as exc:
         _fail(str(exc))
     files = _expand(files)
-    inputs = frozenset(f.resolve() for f in files)
-    results: list[dict] = []
-    code = EXIT_OK
-    def work(path: Path) -> dict:
-        """Check, render and write one file (in its child process); return the result without its cells."""
-        result = check_file(path, rules, prof, max_bytes)
-        for fmt in fmt_list:
-            write_output(out_dir, path, SUFFIX[fmt], render(result, fmt), inputs)
-        return {k: v for k, v in result.items() if k != "report"}
+    protected = protected_files(files)
+    job = BatchJob(rules, prof, tuple(fmt_list), out_root, max_bytes, protected)
+
+    def show(record: FileRecord) -> None:
+        if record.failed:
+            click.echo(f"✗ 无法检查 {record.file}：{record.error}", err=True)
+        elif not quiet:
+            click.echo(render_text(record.as_result()).rstrip("\n"))
 
     warm_up()
     preload_html()
-    for path, outcome in run_isolated(list(files), work, Limits(timeout, max_memory), jobs):
-        if isinstance(outcome, GkError):
-            click.echo(f"✗ 无法检查 {outcome.path or path}：{outcome.message}", err=True)
-            code = EXIT_UNREADABLE
-            continue
-        result = outcome
-        results.append(result)
-        if result["summary"]["error"] and code == EXIT_OK:
-            code = EXIT_FINDINGS
-        if not quiet:
-            click.echo(render_text(result).rstrip("\n"))
-    if len(results) > 1:
+    run = run_batch(files, job, LocalPool(Limits(timeout, max_memory), jobs), on_file=show)
+    code = run.exit_code
+    if len(run.records) > 1:
         try:
-            write_output(out_dir, Path("scorecard"), ".csv", render_csv(results), inputs)
-            write_output(out_dir, Path("index"), ".html", render_index_html(results, list(files)), inputs)
+            write_summaries(run, protected)
         except GkError as exc:
             click.echo(f"✗ 无法写出汇总：{exc.message}", err=True)
             code = EXIT_UNREADABLE

@@ -260,12 +260,12 @@ def test_csv_ranking() -> None:
     header = rows[0]
     assert header[:7] == ["排名", "文件", "发布机关", "年度", "类型", "模板", "得分"]
     assert header[7:10] == ["结构", "勾稽", "内容"]
-    assert header[-5:] == ["错误数", "警告数", "提示数", "发布日期", "是否按时"]
+    assert header[-6:] == ["错误数", "警告数", "提示数", "发布日期", "是否按时", "说明"]
     assert [r[1] for r in rows[1:]] == ["a/top.html", "b/mid.html", "c/tie.html", "reports/notice.html"]
     assert [r[0] for r in rows[1:]] == ["1", "2", "2", ""]
     assert rows[1][2] == "'=HYPERLINK(1)"  # no formula injection
     assert rows[1][6] == "91.5" and rows[1][7:10] == ["90.0", "70.0", "95.5"]
-    assert rows[2][-5:] == ["2", "3", "1", "2025-02-25", "按时"]
+    assert rows[2][-6:] == ["2", "3", "1", "2025-02-25", "按时", ""]
 
 
 def test_index_page() -> None:

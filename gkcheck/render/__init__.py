@@ -269,7 +269,7 @@ def render_csv(results: list[dict]) -> str:
     writer.writerow(
         ["排名", "文件", "发布机关", "年度", "类型", "模板", "得分"]
         + [label for _, label in categories]
-        + ["错误数", "警告数", "提示数", "发布日期", "是否按时"]
+        + ["错误数", "警告数", "提示数", "发布日期", "是否按时", "说明"]
     )
     for rank, result in ranked(results):
         doc = document(result)
@@ -279,9 +279,11 @@ def render_csv(results: list[dict]) -> str:
         total = score_total(result)
         writer.writerow(
             [rank, _csv_text(result.get("file")), _csv_text(doc.get("issuer")), doc.get("year") or "",
-             kind_label(doc), _template_short(doc), fmt_score(total) if total is not None else ""]
+             "无法检查" if result.get("error") else kind_label(doc), _template_short(doc),
+             fmt_score(total) if total is not None else ""]
             + [_category_score(cats.get(key)) for key, _ in categories]
-            + [n["error"], n["warning"], n["info"], published.get("date") or "", timeliness_text(doc)]
+            + [n["error"], n["warning"], n["info"], published.get("date") or "", timeliness_text(doc),
+               _csv_text((result.get("score") or {}).get("reason") if total is None else "")]
         )
     return buf.getvalue()
 

@@ -355,13 +355,19 @@ def _index_row(rank: str, result: dict, inputs: list[Path]) -> dict[str, Any]:
     doc = document(result)
     file = str(result.get("file") or "")
     total = score_total(result)
+    if "outputs" in result:  # a batch record names its outputs; none when the page was not written
+        page = (result.get("outputs") or {}).get("html")
+        href = quote(page) if page else ""
+    else:
+        href = quote(output_name(Path(file or "report"), ".html", inputs))
     return {
         "rank": rank,
         "file": file,
-        "href": quote(output_name(Path(file or "report"), ".html", inputs)),
+        "href": href,
         "issuer": str(doc.get("issuer") or "未识别"),
         "year": str(doc.get("year") or "—"),
-        "kind": kind_label(doc),
+        "kind": "无法检查" if result.get("error") else kind_label(doc),
+        "error": str(result.get("error") or ""),
         "score": fmt_score(total) if total is not None else "",
         "reason": str((result.get("score") or {}).get("reason") or ""),
         "grade": _grade(total),

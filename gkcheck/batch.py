@@ -1,0 +1,354 @@
+"""The batch flow of `gkcheck check`: plan output names once, run the per-file work on an executor, and
+stream one compact record per file (checked or failed) to callbacks and to the batch summaries.
+
+- `plan_tasks` gives every input its output names, unique by construction, once, in the parent.
+- `BatchJob` is the per-file work (read → extract → rules → render → write), run in a worker; it returns a
+  `FileRecord`, the compact per-file record the summaries are built from (never the whole report).
+- `run_batch` runs the job over the tasks on an executor (gkcheck/executor.py) and calls `on_file(record)`
+  for every file in input order; the returned `BatchRun.records` lists every file, failed ones included.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gkcheck.errors import GkError
+from gkcheck.executor import Executor, InProcess
+from gkcheck.isolate import in_order
+from gkcheck.render.files import safe_stem
+
+SUFFIX = {"html": ".html", "json": ".json", "text": ".txt"}
+# Base names of the batch summaries: a report named like one of them gets another output name.
+RESERVED_STEMS = frozenset({"index", "scorecard", "findings", "summary"})
+MAIN_FINDINGS = 3  # findings kept in the compact record (the most severe first)
+MAIN_SUSPECTS = 3
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+
+
+# --------------------------------------------------------------------------- output names
+
+
+def _fold(name: str) -> str:
+    """Names that one file system may treat as the same (case, Unicode normal form) fold alike."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def plan_names(paths: Sequence[Path], suffixes: Iterable[str] = SUFFIX.values(),
+               taken: Iterable[str] = ()) -> list[str]:
+    """One output base name per input, unique by construction (compared case-insensitively).
+
+    An input keeps its own safe base name when no other input, no batch summary (`RESERVED_STEMS`) and no
+    name in `taken` (file names already used in the output folder, e.g. the inputs that live there) claims
+    it; the others get `<name>-<hash of the path>`, lengthened or numbered until free. Linear in inputs.
+    """
+    suffixes = tuple(suffixes)
+    busy = {_fold(t) for t in taken}
+    stems = [safe_stem(p) for p in paths]
+    seen: dict[str, int] = {}
+    for stem in stems:
+        seen[_fold(stem)] = seen.get(_fold(stem), 0) + 1
+    used = {_fold(s) for s in RESERVED_STEMS}
+
+    def free(stem: str) -> bool:
+        return _fold(stem) not in used and not any(_fold(stem + s) in busy for s in suffixes)
+
+    names: list[str | None] = [None] * len(stems)
+    for i, stem in enumerate(stems):
+        if seen[_fold(stem)] == 1 and free(stem):
+            names[i] = stem
+    used.update(_fold(n) for n in names if n)
+    for i, stem in enumerate(stems):
+        if names[i] is not None:
+            continue
+        digest = hashlib.sha1(os.path.abspath(paths[i]).encode("utf-8", "surrogatepass")).hexdigest()
+        candidates = [f"{stem}-{digest[:k]}" for k in (8, 12, 16, 40)]
+        name = next((c for c in candidates if free(c)), None)
+        number = 2
+        while name is None:
+            name = f"{stem}-{digest[:8]}-{number}" if free(f"{stem}-{digest[:8]}-{number}") else None
+            number += 1
+        used.add(_fold(name))
+        names[i] = name
+    return [n for n in names if n is not None]
+
+
+@dataclass(frozen=True)
+class FileTask:
+    """One input of a batch: its position, path, and the output file name of each format."""
+
+    number: int
+    path: Path
+    outputs: dict[str, str]
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+
+def _input_names_in(out_dir: Path, paths: Sequence[Path]) -> set[str]:
+    """Names of the inputs that sit in the output folder itself (outputs must never take them)."""
+    root = _resolve(out_dir)
+    return {p.name for p in paths if _resolve(p).parent == root}
+
+
+def _resolve(path: Path) -> Path:
+    try:
+        return Path(path).resolve()
+    except (OSError, ValueError, RuntimeError):
+        return Path(os.path.abspath(path))
+
+
+def plan_tasks(paths: Sequence[Path], formats: Sequence[str], out_dir: Path,
+               taken: Iterable[str] = ()) -> list[FileTask]:
+    """The batch's tasks: each input with its output names (see `plan_names`)."""
+    taken = set(taken) | _input_names_in(out_dir, paths)
+    names = plan_names(paths, [SUFFIX[f] for f in SUFFIX], taken)
+    return [FileTask(i, Path(p), {fmt: name + SUFFIX[fmt] for fmt in formats})
+            for i, (p, name) in enumerate(zip(paths, names, strict=True))]
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
+def protected_files(paths: Iterable[Path]) -> frozenset[tuple[int, int]]:
+    """Device and inode of each input: an output is never written over one of them (or a link to it)."""
+    return frozenset(i for i in (_identity(p) for p in paths) if i is not None)
+
+
+def _temp_name(name: str) -> str:
+    return f".{name}.tmp"
+
+
+def write_files(out_dir: Path, files: dict[str, str], protected: frozenset[tuple[int, int]] = frozenset()) -> None:
+    """Write `{name: text}` into `out_dir` as a group: every file to its temporary name first, then all renamed
+    into place, so a process killed while writing leaves only temporaries (which `discard_outputs` removes).
+
+    No fsync per file (the rename keeps each file whole; `sync_folder` flushes the folder once at the end).
+    CSV files get a UTF-8 BOM so that spreadsheet programs read Chinese text correctly.
+    """
+    written: list[tuple[Path, Path]] = []
+    try:
+        for name, text in files.items():
+            if not name or name in (".", "..") or "/" in name or "\0" in name or name.startswith("."):
+                raise GkError(f"输出文件名不安全：{name!r}")
+            target, temp = out_dir / name, out_dir / _temp_name(name)
+            if _identity(target) in protected:
+                raise GkError(f"输出文件 {target} 与输入文件相同，拒绝覆盖；请用另一个输出目录", name)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+            written.append((temp, target))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text.encode("utf-8-sig" if name.lower().endswith(".csv") else "utf-8"))
+        for temp, target in written:
+            os.replace(temp, target)
+    except OSError as exc:
+        raise GkError(f"无法写入输出文件：{exc.strerror or exc}", str(out_dir)) from exc
+    finally:
+        for temp, _ in written:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+
+
+def discard_outputs(out_dir: Path, task: FileTask, since: float) -> None:
+    """Remove what a failed file's worker may have left: temporaries, and outputs written since `since`."""
+    for name in task.outputs.values():
+        with contextlib.suppress(OSError):
+            os.unlink(out_dir / _temp_name(name))
+        with contextlib.suppress(OSError):
+            if os.lstat(out_dir / name).st_mtime >= since:
+                os.unlink(out_dir / name)
+
+
+def sync_folder(out_dir: Path) -> None:
+    """Flush the output folder's entries to disk once (where the platform allows it)."""
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(out_dir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+# --------------------------------------------------------------------------- the compact record
+
+
+def _finding_brief(finding: dict) -> dict[str, Any]:
+    return {k: finding.get(k) for k in ("rule", "severity", "category", "message", "cells", "suggestion")}
+
+
+@dataclass
+class FileRecord:
+    """What the batch keeps of one file: enough for every summary, never the report itself.
+
+    `document`, `score` and `summary` have the shapes of the JSON result (schemas/findings.schema.json).
+    `findings` (all of them) is filled only while `on_file` callbacks run; the records kept in
+    `BatchRun.records` hold `main_findings` and `failed_rules` instead. `extra` holds what worker-side hooks
+    (`BatchJob.hooks`) computed from the full result.
+    """
+
+    number: int
+    file: str
+    status: str = "checked"  # "checked" | "failed"
+    error: str | None = None  # why a failed file could not be checked (Chinese)
+    outputs: dict[str, str] = field(default_factory=dict)  # format → file name in the output folder
+    document: dict[str, Any] = field(default_factory=dict)
+    score: dict[str, Any] = field(default_factory=dict)
+    summary: dict[str, int] = field(default_factory=dict)  # findings per severity
+    main_findings: list[dict[str, Any]] = field(default_factory=list)
+    failed_rules: dict[str, int] = field(default_factory=dict)  # rule id → findings of that rule
+    suspects: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_result(cls, task: FileTask, result: dict[str, Any]) -> FileRecord:
+        findings = result.get("findings") or []
+        ordered = sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.get("severity"), 3))
+        failed: dict[str, int] = {}
+        for finding in findings:
+            failed[finding.get("rule")] = failed.get(finding.get("rule"), 0) + 1
+        return cls(
+            number=task.number, file=str(task.path), outputs=dict(task.outputs),
+            document=result.get("document") or {}, score=result.get("score") or {},
+            summary=result.get("summary") or {}, main_findings=[_finding_brief(f) for f in ordered[:MAIN_FINDINGS]],
+            failed_rules=failed, suspects=(result.get("suspects") or [])[:MAIN_SUSPECTS], findings=findings,
+        )
+
+    @classmethod
+    def failed_file(cls, task: FileTask, reason: str) -> FileRecord:
+        """The record of a file that could not be checked: no outputs, the reason kept."""
+        return cls(number=task.number, file=str(task.path), status="failed", error=reason,
+                   score={"total": None, "reason": f"无法检查：{reason}", "categories": {}},
+                   summary={"error": 0, "warning": 0, "info": 0})
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+    def compact(self) -> FileRecord:
+        """The record as kept for the summaries (the full findings list dropped)."""
+        self.findings = []
+        return self
+
+    def as_result(self) -> dict[str, Any]:
+        """The record in the shape of a check result (without the report), as the renderers read it."""
+        return {
+            "file": self.file, "document": self.document, "score": self.score, "summary": self.summary,
+            "findings": self.findings or self.main_findings, "suspects": self.suspects,
+            "outputs": self.outputs, "error": self.error,
+        }
+
+
+# --------------------------------------------------------------------------- the per-file work
+
+
+Hook = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+@dataclass
+class BatchJob:
+    """The per-file work: check, render every format, write the outputs, return the compact record.
+
+    Runs in a worker; a plain picklable object so that another executor can run it elsewhere. `hooks` run in
+    the worker on the full result (report included) and add their dicts to `FileRecord.extra`.
+    """
+
+    rules: list[Any]
+    profile: Any
+    formats: tuple[str, ...]
+    out_dir: Path
+    max_bytes: int
+    protected: frozenset[tuple[int, int]] = frozenset()
+    hooks: tuple[Hook, ...] = ()
+
+    def __call__(self, task: FileTask) -> FileRecord:
+        from gkcheck.pipeline import check_file
+        from gkcheck.render import render
+
+        result = check_file(task.path, self.rules, self.profile, self.max_bytes)
+        pages = {task.outputs[fmt]: render(result, fmt) for fmt in self.formats}
+        write_files(self.out_dir, pages, self.protected)
+        record = FileRecord.from_result(task, result)
+        for hook in self.hooks:
+            record.extra.update(hook(result))
+        return record
+
+
+# --------------------------------------------------------------------------- the run
+
+
+@dataclass
+class BatchRun:
+    """The outcome of a batch: one compact record per input, in input order."""
+
+    out_dir: Path
+    records: list[FileRecord]
+    seconds: float = 0.0
+
+    @property
+    def checked(self) -> list[FileRecord]:
+        return [r for r in self.records if not r.failed]
+
+    @property
+    def failed(self) -> list[FileRecord]:
+        return [r for r in self.records if r.failed]
+
+    @property
+    def exit_code(self) -> int:
+        """0 no error findings; 1 a report has error findings; 2 a file could not be checked."""
+        if any(r.failed for r in self.records):
+            return EXIT_UNREADABLE
+        if any((r.summary or {}).get("error") for r in self.records):
+            return EXIT_FINDINGS
+        return EXIT_OK
+
+
+def run_batch(paths: Sequence[Path], job: BatchJob, executor: Executor | None = None,
+              on_file: Callable[[FileRecord], None] | None = None, taken: Iterable[str] = ()) -> BatchRun:
+    """Check every input with `job` on `executor` (in this process when None); call `on_file` for each
+    file's record in input order (with all its findings), and return every compact record."""
+    started = time.time()
+    out_dir = Path(job.out_dir)
+    tasks = plan_tasks(paths, job.formats, out_dir, taken)
+    records: list[FileRecord] = []
+    for task, outcome in in_order((executor or InProcess()).imap(job, tasks)):
+        if isinstance(outcome, FileRecord):
+            record = outcome
+        else:
+            reason = outcome.message if isinstance(outcome, GkError) else str(outcome)
+            record = FileRecord.failed_file(task, reason)
+            discard_outputs(out_dir, task, started)
+        if on_file is not None:
+            on_file(record)
+        records.append(record.compact())
+    sync_folder(out_dir)
+    return BatchRun(out_dir, records, time.time() - started)
+
+
+def write_summaries(run: BatchRun, protected: frozenset[tuple[int, int]] = frozenset()) -> list[str]:
+    """Write the batch summaries (scorecard.csv, index.html) from the compact records; return their names."""
+    from gkcheck.render import render_csv
+    from gkcheck.render.html import render_index_html
+
+    results = [r.as_result() for r in run.records]
+    files = {"scorecard.csv": render_csv(results), "index.html": render_index_html(results)}
+    write_files(run.out_dir, files, protected)
+    sync_folder(run.out_dir)
+    return list(files)

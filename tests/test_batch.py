@@ -1,0 +1,170 @@
+"""The batch flow: output names unique by construction, compact records for every file (failed ones too),
+no leftovers of a file whose worker was killed, and the worker pool's recycling."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import html as lxml_html
+from synth import build_html, inject, synth_values
+
+from gkcheck.batch import BatchJob, FileRecord, plan_names, protected_files, run_batch
+from gkcheck.cli import main
+from gkcheck.executor import InProcess, LocalPool
+from gkcheck.isolate import Limits, WorkerPool
+from gkcheck.rulepack import load_profile, load_rules
+
+
+def write_report(folder: Path, name: str, seed: int = 1, wrong: bool = False) -> Path:
+    values = synth_values("2021", seed)
+    if wrong:
+        values = inject(values, "t4.review.total", 999)
+    path = folder / name
+    path.write_text(build_html("2021", values), encoding="utf-8")
+    return path
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def index_links(out: Path) -> list[str]:
+    return [a.get("href") for a in lxml_html.fromstring((out / "index.html").read_text("utf-8")).xpath("//a")]
+
+
+def test_crafted_hash_name_never_shares_outputs(tmp_path: Path):
+    x_html, x_txt = tmp_path / "x.html", tmp_path / "x.txt"
+    crafted = [tmp_path / f"x-{hashlib.sha1(os.path.abspath(p).encode()).hexdigest()[:k]}.txt"
+               for p in (x_html, x_txt) for k in (8, 12)]
+    names = plan_names([x_html, x_txt, *crafted])
+    assert len({n.casefold() for n in names}) == len(names) == 6
+    assert names[2:] == [p.stem for p in crafted]  # a unique name is kept as it is
+
+
+def test_names_fold_case_and_avoid_summaries_and_taken_names(tmp_path: Path):
+    names = plan_names([Path("a/Report.pdf"), Path("b/report.html"), Path("index.html"), Path("Scorecard.txt"),
+                        Path("r.pdf")], taken=["r.json"])
+    assert len({n.casefold() for n in names}) == 5
+    assert all(n.casefold() not in ("index", "scorecard", "r") for n in names)
+
+
+def test_report_named_index_does_not_move_the_batch_index(tmp_path: Path):
+    write_report(tmp_path, "index.html")
+    write_report(tmp_path, "a.html", seed=2)
+    out = tmp_path / "out"
+    invoke("check", str(tmp_path / "index.html"), str(tmp_path / "a.html"), "--out", str(out), "-q")
+    assert "平均分" in (out / "index.html").read_text("utf-8")  # still the batch index
+    links = index_links(out)
+    assert len(links) == 2 and "a.html" in links
+    assert all((out / link).is_file() and "平均分" not in (out / link).read_text("utf-8") for link in links)
+
+
+def test_folder_through_a_symlink_keeps_plain_names_and_working_links(tmp_path: Path):
+    real = tmp_path / "real"
+    real.mkdir()
+    write_report(real, "a.html")
+    write_report(real, "b.html", seed=2)
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    out = tmp_path / "out"
+    result = invoke("check", str(link), "--out", str(out), "-q")
+    assert result.exit_code == 0, result.output
+    assert {"a.html", "b.html", "a.json", "b.json"} <= {p.name for p in out.iterdir()}
+    assert sorted(index_links(out)) == ["a.html", "b.html"]
+
+
+def test_failed_file_is_a_row_with_its_reason_and_has_no_outputs(tmp_path: Path):
+    write_report(tmp_path, "good.html")
+    (tmp_path / "empty.html").write_bytes(b"")
+    out = tmp_path / "out"
+    result = invoke("check", str(tmp_path / "empty.html"), str(tmp_path / "good.html"), "--out", str(out), "-q")
+    assert result.exit_code == 2
+    assert not any(p.name.startswith("empty") for p in out.iterdir())
+    rows = list(csv.reader((out / "scorecard.csv").read_text("utf-8-sig").splitlines()))
+    failed = [r for r in rows[1:] if r[1].endswith("empty.html")]
+    assert len(rows) == 3 and failed and failed[0][4] == "无法检查" and "文件为空" in failed[0][-1]
+    page = (out / "index.html").read_text("utf-8")
+    assert "empty.html" in page and "文件为空" in page
+    assert index_links(out) == ["good.html"]  # no link to a page that was not written
+
+
+def test_on_file_sees_every_finding_and_kept_records_are_compact(tmp_path: Path):
+    files = [write_report(tmp_path, f"r{i}.html", seed=i, wrong=True) for i in range(3)]
+    out = tmp_path / "out"
+    out.mkdir()
+    job = BatchJob(load_rules(), load_profile(), ("json",), out, 10**7, protected_files(files))
+    seen: list[tuple[int, int]] = []
+    run = run_batch(files, job, InProcess(), on_file=lambda r: seen.append((r.number, len(r.findings))))
+    assert [n for n, _ in seen] == [0, 1, 2] and all(count >= 1 for _, count in seen)
+    for record in run.records:
+        assert record.findings == [] and record.main_findings[0]["severity"] == "error"
+        assert sum(record.failed_rules.values()) == sum(record.summary.values()) >= 1
+        assert record.outputs == {"json": f"{Path(record.file).stem}.json"}
+    assert run.exit_code == 1
+
+
+def _hang_after_writing(result: dict) -> dict:
+    time.sleep(60)
+    return {}
+
+
+def test_killed_worker_leaves_no_outputs_of_its_file(tmp_path: Path):
+    files = [write_report(tmp_path, "slow.html")]
+    out = tmp_path / "out"
+    out.mkdir()
+    job = BatchJob(load_rules(), load_profile(), ("html", "json"), out, 10**7, hooks=(_hang_after_writing,))
+    run = run_batch(files, job, LocalPool(Limits(timeout=3), jobs=1))
+    assert run.records[0].failed and "超时" in (run.records[0].error or "")
+    assert list(out.iterdir()) == []  # outputs written before the kill are gone
+
+
+def test_worker_killed_while_writing_leaves_no_temporaries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import gkcheck.batch as batch
+
+    parent = os.getpid()
+    real_replace = os.replace
+
+    def stuck_replace(src, dst):
+        if os.getpid() != parent:
+            time.sleep(60)  # killed here, between writing the temporaries and renaming them
+        real_replace(src, dst)
+
+    monkeypatch.setattr(batch.os, "replace", stuck_replace)
+    files = [write_report(tmp_path, "a.html"), write_report(tmp_path, "b.html", seed=2)]
+    out = tmp_path / "out"
+    out.mkdir()
+    job = BatchJob(load_rules(), load_profile(), ("html", "json", "text"), out, 10**7)
+    run = run_batch(files, job, LocalPool(Limits(timeout=3), jobs=2))
+    assert all(r.failed and "超时" in (r.error or "") for r in run.records)
+    assert list(out.iterdir()) == []
+
+
+def _pid(item: int) -> int:
+    if item == 3:
+        os._exit(9)
+    return os.getpid()
+
+
+def test_pool_recycles_workers_after_n_files_and_after_a_crash():
+    outcomes = sorted(WorkerPool(_pid, Limits(timeout=10), jobs=1, recycle_after=2).imap(range(7)))
+    pids = [o for _, _, o in outcomes]
+    assert isinstance(pids[3], Exception) and "退出" in pids[3].message
+    ok = [p for p in pids if isinstance(p, int)]
+    assert len(ok) == 6 and os.getpid() not in ok
+    assert ok[0] == ok[1] and ok[1] != ok[2]  # two files per worker
+    assert ok[2] != ok[3]  # the crashed worker's successor
+
+
+def test_record_of_a_failed_file_keeps_the_summary_fields():
+    from gkcheck.batch import FileTask
+
+    record = FileRecord.failed_file(FileTask(4, Path("d/r.pdf"), {"json": "r.json"}), "文件已加密")
+    result = record.as_result()
+    assert result["error"] == "文件已加密" and result["outputs"] == {} and result["score"]["total"] is None
+    assert "文件已加密" in result["score"]["reason"]
