@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -28,6 +29,7 @@ class Rule:
     message: str
     pack: str
     applies_to: dict[str, Any] = field(default_factory=dict)
+    when: dict[str, Any] | None = None  # declarative condition (gkcheck.engine.conditions)
     params: dict[str, Any] = field(default_factory=dict)
     suggestion: str | None = None
     description: str | None = None
@@ -95,8 +97,39 @@ def validate_file(path: Path) -> tuple[list[Rule], list[Problem]]:
     rules = []
     for i, item in enumerate(data["rules"]):
         line = _node_at(node, ["rules", i]).start_mark.line + 1
+        problems += [Problem(name, _node_at(node, ["rules", i, key]).start_mark.line + 1, text)
+                     for key, text in placeholder_problems(item)]
         rules.append(Rule(pack=data["pack"], file=name, line=line, **item))
-    return rules, []
+    return ([], problems) if problems else (rules, [])
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def placeholder_problems(item: dict[str, Any]) -> list[tuple[str, str]]:
+    """(key, problem) for every `{name}` in a rule's message, suggestion or addresses that its check never
+    fills (it would be printed literally)."""
+    from gkcheck.engine.checks import FIELDS
+
+    loop = list((item.get("params") or {}).get("for_each") or {})
+    allowed = FIELDS.get(item["kind"], frozenset()) | set(loop) | {f"{v}_label" for v in loop}
+    out: list[tuple[str, str]] = []
+    params = item.get("params") or {}
+    texts = [("message", "消息（message）", item.get("message")), ("suggestion", "建议（suggestion）", item.get("suggestion"))]
+    texts += [("params", f"params.{k}", v) for k, v in params.items() if k.endswith("message") and isinstance(v, str)]
+    for key, name, text in texts:
+        unknown = [n for n in _PLACEHOLDER.findall(text or "") if n not in allowed]
+        if unknown:
+            names = "、".join(f"{{{n}}}" for n in dict.fromkeys(unknown))
+            usable = "、".join(f"{{{n}}}" for n in sorted(allowed)) or "（无）"
+            out.append((key, f"{name}中的占位符 {names} 无法填充（{item['kind']} 规则可用：{usable}）"))
+    addresses = [a for side in ("lhs", "rhs", "cells", "exclude") for a in params.get(side) or []]
+    unknown = [n for a in addresses for n in _PLACEHOLDER.findall(a) if n not in loop]
+    if unknown:
+        names = "、".join(f"{{{n}}}" for n in dict.fromkeys(unknown))
+        out.append(("params", f"单元格地址中的 {names} 不是 for_each 定义的循环变量"
+                              f"（{'、'.join(loop) or '没有 for_each'}）"))
+    return out
 
 
 def validate_dir(directory: Path) -> tuple[list[Rule], list[Problem]]:

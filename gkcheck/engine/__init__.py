@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gkcheck.engine.checks import CHECKS
+from gkcheck.engine.conditions import holds
 from gkcheck.engine.context import Context, Finding
 from gkcheck.engine.score import score
 from gkcheck.engine.suspects import best_fix, rank_suspects, ranked_repairs
@@ -40,7 +41,7 @@ def run(report: Report, rules: list[Rule], profile: Profile) -> dict[str, Any]:
     findings: list[Finding] = []
     identity: list[Finding] = []
     for rule in rules:
-        if not applies(rule, report):
+        if not applies(rule, report) or (rule.when is not None and not holds(rule.when, report)):
             continue
         found = CHECKS[rule.kind](rule, ctx)
         findings.extend(found)

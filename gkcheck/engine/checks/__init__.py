@@ -1,4 +1,5 @@
-"""One module per rule kind; each exposes KIND and check(rule, ctx) -> list[Finding]."""
+"""One module per rule kind; each exposes KIND, FIELDS (the {placeholders} its messages may use) and
+check(rule, ctx) -> list[Finding]."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 from gkcheck.engine.checks import (
     attachment_present,
     cell_type,
+    condition,
     deadline,
     document_kind,
     label_wording,
@@ -28,25 +30,10 @@ from gkcheck.rulepack import Rule
 
 CheckFn = Callable[[Rule, Context], list[Finding]]
 
-CHECKS: dict[str, CheckFn] = {
-    module.KIND: module.check
-    for module in (
-        attachment_present,
-        cell_type,
-        deadline,
-        document_kind,
-        label_wording,
-        numbering_gap,
-        section_order,
-        section_present,
-        section_substance,
-        section_wording,
-        sum_identity,
-        table_complete,
-        table_present,
-        template_version,
-        text_claim,
-        text_figure,
-        text_mentions,
-    )
-}
+MODULES = (
+    attachment_present, cell_type, condition, deadline, document_kind, label_wording, numbering_gap, section_order,
+    section_present, section_substance, section_wording, sum_identity, table_complete, table_present,
+    template_version, text_claim, text_figure, text_mentions,
+)
+CHECKS: dict[str, CheckFn] = {module.KIND: module.check for module in MODULES}
+FIELDS: dict[str, frozenset[str]] = {module.KIND: module.FIELDS for module in MODULES}

@@ -6,6 +6,7 @@ from gkcheck.engine.context import Context, Finding
 from gkcheck.rulepack import Rule
 
 KIND = "attachment_present"
+FIELDS = frozenset({"line", "text"})
 
 
 def check(rule: Rule, ctx: Context) -> list[Finding]:

@@ -8,6 +8,7 @@ from gkcheck.engine.context import Context, Finding
 from gkcheck.rulepack import Rule
 
 KIND = "cell_type"
+FIELDS = frozenset({"cell", "label", "raw"})
 
 
 def _valid(value: float, kind: str) -> bool:

@@ -10,6 +10,7 @@ from gkcheck.labels import PUBLISHED_SOURCE_LABELS
 from gkcheck.rulepack import Rule
 
 KIND = "deadline"
+FIELDS = frozenset({"days", "deadline", "published", "published_source", "rule", "year"})
 
 
 def check(rule: Rule, ctx: Context) -> list[Finding]:

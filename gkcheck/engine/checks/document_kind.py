@@ -6,6 +6,7 @@ from gkcheck.engine.context import Context, Finding
 from gkcheck.rulepack import Rule
 
 KIND = "document_kind"
+FIELDS = frozenset({"reason", "year"})
 
 
 def check(rule: Rule, ctx: Context) -> list[Finding]:

@@ -7,6 +7,7 @@ from gkcheck.labels import TABLE_SHORT_NAMES
 from gkcheck.rulepack import Rule
 
 KIND = "label_wording"
+FIELDS = frozenset({"expected", "found", "location", "row", "table_title"})
 
 
 def check(rule: Rule, ctx: Context) -> list[Finding]:

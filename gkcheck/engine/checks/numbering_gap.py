@@ -7,6 +7,7 @@ from gkcheck.extract.normalize import to_cn
 from gkcheck.rulepack import Rule
 
 KIND = "numbering_gap"
+FIELDS = frozenset({"missing", "present"})
 
 
 def check(rule: Rule, ctx: Context) -> list[Finding]:

@@ -7,6 +7,7 @@ from gkcheck.extract.normalize import to_cn
 from gkcheck.rulepack import Rule
 
 KIND = "section_order"
+FIELDS = frozenset({"found", "heading_number", "line", "number", "problem"})
 
 
 def check(rule: Rule, ctx: Context) -> list[Finding]:

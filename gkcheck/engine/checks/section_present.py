@@ -8,6 +8,7 @@ from gkcheck.rulepack import Rule
 from gkcheck.templates import load_template
 
 KIND = "section_present"
+FIELDS = frozenset({"expected", "hint", "number"})
 
 
 def _content_hint(ctx: Context, number: int) -> tuple[str, int | None]:

@@ -7,6 +7,7 @@ from gkcheck.extract.normalize import norm
 from gkcheck.rulepack import Rule
 
 KIND = "section_substance"
+FIELDS = frozenset({"min_chars", "reason"})
 DEFAULT_EMPTY = ("无", "暂无", "没有", "无。", "暂无问题", "无问题", "无其他需要报告的事项")
 TRIM = "。.，,；;：:、 "
 

@@ -8,6 +8,7 @@ from gkcheck.extract.normalize import to_cn
 from gkcheck.rulepack import Rule
 
 KIND = "section_wording"
+FIELDS = frozenset({"expected", "found", "line", "number"})
 
 
 def check(rule: Rule, ctx: Context) -> list[Finding]:

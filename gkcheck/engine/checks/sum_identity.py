@@ -13,6 +13,7 @@ from gkcheck.rulepack import Rule
 from gkcheck.templates import TableDef
 
 KIND = "sum_identity"
+FIELDS = frozenset({"diff", "lhs", "rhs"})
 
 
 def _bindings(rule: Rule, table: TableDef) -> list[dict[str, str]]:

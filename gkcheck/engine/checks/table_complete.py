@@ -7,6 +7,7 @@ from gkcheck.rulepack import Rule
 from gkcheck.templates import TABLE_TITLES
 
 KIND = "table_complete"
+FIELDS = frozenset({"cells", "count", "problem", "table_title"})
 PROBLEMS = (("blank", "为空白（或“—”“/”“无”）"), ("unreadable", "无法识别为数字"), ("missing", "未找到"))
 MAX_LISTED = 12
 

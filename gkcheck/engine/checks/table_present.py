@@ -7,6 +7,7 @@ from gkcheck.rulepack import Rule
 from gkcheck.templates import TABLE_TITLES
 
 KIND = "table_present"
+FIELDS = frozenset({"status", "status_text", "table_title"})
 STATUS_TEXT = {
     "absent": "报告中没有这张表，相关数据无法核验。",
     "referenced": "只在「{reference}」中作为附件引用，正文没有该表，数据无法核验。",

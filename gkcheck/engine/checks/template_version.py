@@ -7,6 +7,7 @@ from gkcheck.rulepack import Rule
 from gkcheck.templates import TABLE_TITLES, load_template
 
 KIND = "template_version"
+FIELDS = frozenset({"detail", "expected", "expected_title", "found", "table_title", "year"})
 
 
 def expected_version(rule: Rule, year: int | None) -> str | None:

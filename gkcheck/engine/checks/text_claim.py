@@ -18,6 +18,7 @@ from gkcheck.engine.textscan import Figure, Text, compact, expand_pattern, parse
 from gkcheck.rulepack import Rule
 
 KIND = "text_claim"
+FIELDS = frozenset({"cells_text", "label", "quote", "scope", "table_value", "text_value"})
 QUOTE_CHARS = 40
 ABOUT_AFTER = ("以上", "左右", "以内", "以下", "上下")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")

@@ -9,6 +9,7 @@ from gkcheck.extract.numbers import parse_number
 from gkcheck.rulepack import Rule
 
 KIND = "text_figure"
+FIELDS = frozenset({"cell", "label", "quote", "table_value", "text_value"})
 CONTEXT_CHARS = 24
 
 

@@ -7,6 +7,7 @@ from gkcheck.extract.normalize import norm
 from gkcheck.rulepack import Rule
 
 KIND = "text_mentions"
+FIELDS = frozenset({"missing"})
 
 
 def check(rule: Rule, ctx: Context) -> list[Finding]:
