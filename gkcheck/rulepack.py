@@ -115,7 +115,8 @@ def placeholder_problems(item: dict[str, Any]) -> list[tuple[str, str]]:
     allowed = FIELDS.get(item["kind"], frozenset()) | set(loop) | {f"{v}_label" for v in loop}
     out: list[tuple[str, str]] = []
     params = item.get("params") or {}
-    texts = [("message", "消息（message）", item.get("message")), ("suggestion", "建议（suggestion）", item.get("suggestion"))]
+    texts = [("message", "消息（message）", item.get("message")),
+             ("suggestion", "建议（suggestion）", item.get("suggestion"))]
     texts += [("params", f"params.{k}", v) for k, v in params.items() if k.endswith("message") and isinstance(v, str)]
     for key, name, text in texts:
         unknown = [n for n in _PLACEHOLDER.findall(text or "") if n not in allowed]
