@@ -81,7 +81,9 @@ class Attachment:
 @dataclass
 class Published:
     date: str  # ISO date
-    source: str  # page | pdf_metadata | signature | data
+    source: str  # page | page_meta | signature | pdf_metadata | docx_metadata | page_written | page_other | data
+    label: str | None = None  # the evidence as printed: 公开日期, PubDate, 落款, 成文日期 …
+    line: int | None = None  # 1-based line of the extracted text where it stands, when known
 
 
 @dataclass

@@ -10,10 +10,17 @@ from gkcheck.engine.context import Context, Finding
 from gkcheck.engine.score import score
 from gkcheck.engine.suspects import best_fix, rank_suspects, ranked_repairs
 from gkcheck.extract.metadata import deadline
-from gkcheck.model import SCHEMA_VERSION, Report
+from gkcheck.labels import published_evidence
+from gkcheck.model import SCHEMA_VERSION, Published, Report
 from gkcheck.rulepack import Profile, Rule
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def published_dict(published: Published) -> dict[str, Any]:
+    """The publication date, its source code and the evidence in words."""
+    data = {"date": published.date, "source": published.source, "label": published.label, "line": published.line}
+    return {"date": published.date, "source": published.source, "evidence": published_evidence(data)}
 
 
 def applies(rule: Rule, report: Report) -> bool:
@@ -65,7 +72,7 @@ def run(report: Report, rules: list[Rule], profile: Profile) -> dict[str, Any]:
             "templates": {t: (i.template if i.status in ("present", "blank") else None)
                           for t, i in report.tables.items()},
             "year": doc.year, "issuer": doc.issuer, "issuer_kind": doc.issuer_kind, "title": doc.title,
-            "published": ({"date": doc.published.date, "source": doc.published.source} if doc.published else None),
+            "published": (published_dict(doc.published) if doc.published else None),
             "deadline": due, "on_time": on_time,
         },
         "score": score(report, findings, profile, verified=bool(ctx.equations)),

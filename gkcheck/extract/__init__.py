@@ -6,7 +6,10 @@ import re
 
 from gkcheck.errors import ReadError
 from gkcheck.extract import metadata as meta
+from gkcheck.extract.doc_kind import KindInput, classify
 from gkcheck.extract.normalize import norm
+from gkcheck.extract.page_meta import read_page_meta
+from gkcheck.extract.pubdate import published_date
 from gkcheck.extract.sections import find_sections
 from gkcheck.extract.tables_grid import map_grids
 from gkcheck.extract.tables_text import TextTable, rebuild_tables
@@ -38,20 +41,6 @@ def _attachments(lines: list[str]) -> list[Attachment]:
     return found
 
 
-def _kind(title: str | None, year: int | None, sections_found: int, tables_found: int,
-          text: str) -> tuple[str, str]:
-    legacy_marks = [m for m in meta.LEGACY_MARKS if m in text]
-    if title:
-        if year is not None and year <= 2018:
-            return "legacy_annual_report", f"标题为{year}年度报告，属于2019年修订《条例》施行前的旧格式年报"
-        return "annual_report", f"标题为「{title}」"
-    if tables_found or sections_found >= 4:
-        return "annual_report", "未找到年度报告标题，但包含年度报告模板的章节或表格"
-    if sections_found >= 3 and len(legacy_marks) >= 2:
-        return "legacy_annual_report", "未找到标题，但章节与附表具有2019年前旧格式年报的特征"
-    return "not_annual_report", "没有“政府信息公开工作年度报告”标题，也没有年度报告模板的章节或统计表格"
-
-
 def _status(table: TextTable | None) -> str:
     if table is None:
         return "absent"
@@ -69,7 +58,8 @@ def extract(source: Source) -> Report:
     if source.image_pages and len(norm(text)) < MIN_TEXT:
         raise ReadError(f"PDF 共 {len(source.image_pages)} 页均为扫描图像、没有文字层：无法识别报告内容，"
                         "表格数据无法核验（本工具不做文字识别），请提供带文字层的版本", source.path)
-    title, _ = meta.find_title(lines, source.metadata.get("title"))
+    page = read_page_meta(source)
+    title, title_line = meta.find_title(lines, source.metadata.get("title"), page)
     year = meta.report_year(title, text)
     year_default = default_version(year)
     grid_tables, image_grids = map_grids(source.tables, year_default)
@@ -77,8 +67,9 @@ def extract(source: Source) -> Report:
     tables = {t: grid_tables.get(t) or text_tables.get(t) for t in TABLES}
     sections, others, gaps = find_sections(lines, load_template(year_default).sections)
     found = {t: tb for t, tb in tables.items() if tb is not None}
-    kind, reason = _kind(title, year, sum(1 for s in sections if s.heading_number), len(found), text)
-    issuer = meta.issuer_from_title(title)
+    issuer, _ = meta.find_issuer(title, page, lines)
+    kind, reason = classify(KindInput(title, title_line, year, issuer, sum(1 for s in sections if s.heading_number),
+                                      {t: _status(tb) for t, tb in found.items()}, lines, page))
     ikind = meta.issuer_kind(issuer)
     versions = {t: tb.version for t, tb in found.items() if t != "t4"}
     distinct = set(versions.values())
@@ -88,7 +79,7 @@ def extract(source: Source) -> Report:
         file=source.path,
         format=source.format,
         document=Document(kind=kind, year=year, issuer=issuer, issuer_kind=ikind,
-                          published=meta.published_date(source, lines), template=overall, title=title,
+                          published=published_date(source, lines, page, year), template=overall, title=title,
                           kind_reason=reason),
         sections=sections,
         other_headings=others,

@@ -24,6 +24,11 @@ _BLOCK = {
 }
 _DROP = {"script", "style", "noscript", "template", "head", "iframe", "object", "embed", "svg", "math"}
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+# <meta> tags that state page facts (publication date, issuer, title, site): kept as `meta:<name>` metadata
+PAGE_META_TAGS = (
+    "pubdate", "publishdate", "firstpublishedtime", "articlepublishdate", "publishtime", "article:published_time",
+    "contentsource", "articletitle", "title", "sitename", "columnname", "maketime",
+)
 
 
 def _parser() -> html.HTMLParser:
@@ -144,9 +149,10 @@ def read_html(data: bytes, path: str) -> Source:
     if title.strip():
         meta["title"] = title.strip()
     for m in root.iter("meta"):
-        name = (m.get("name") or "").lower()
-        if name in ("pubdate", "publishdate", "firstpublishedtime", "articlepublishdate"):
-            meta["published"] = (m.get("content") or "").strip()
+        name = (m.get("name") or m.get("property") or "").strip().lower()
+        content = (m.get("content") or "").strip()
+        if name in PAGE_META_TAGS and content and f"meta:{name}" not in meta:
+            meta[f"meta:{name}"] = content[:300]
     return Source(
         path=path, format="html", lines=lines, tables=tables, images=images, image_lines=image_lines, metadata=meta
     )

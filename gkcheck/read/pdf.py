@@ -274,6 +274,10 @@ def _info_metadata(pdf: pdfplumber.PDF) -> dict[str, str]:
     title = _decode_title(resolve1(info.get("Title")))
     if title:
         meta["title"] = title
+    for key, name in (("Producer", "producer"), ("Creator", "creator")):
+        value = _decode_title(resolve1(info.get(key)))
+        if value:
+            meta[name] = value[:200]  # tells a browser's "print to PDF" (a saved page) from an exported report
     return meta
 
 

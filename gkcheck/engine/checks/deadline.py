@@ -6,7 +6,7 @@ from datetime import date
 
 from gkcheck.engine.context import Context, Finding
 from gkcheck.extract.metadata import deadline as deadline_for
-from gkcheck.labels import PUBLISHED_SOURCE_LABELS
+from gkcheck.labels import PUBLISHED_SOURCE_LABELS, published_evidence
 from gkcheck.rulepack import Rule
 
 KIND = "deadline"
@@ -30,5 +30,7 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
     return [ctx.finding(rule, {
         "year": doc.year, "deadline": due, "published": doc.published.date, "days": days,
         "published_source": PUBLISHED_SOURCE_LABELS.get(doc.published.source, doc.published.source),
+        "published_evidence": published_evidence(
+            {"source": doc.published.source, "label": doc.published.label, "line": doc.published.line}),
         "rule": f"《条例》第四十九条：{basis}" if doc.kind == "annual_report" else "旧《条例》第三十一条：3月31日前",
     })]

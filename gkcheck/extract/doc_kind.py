@@ -1,0 +1,107 @@
+"""Document kind: a post-2019 annual report, a pre-2019 one, or a document that only looks like a report."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gkcheck.extract import metadata as meta
+from gkcheck.extract.lookalike import CHECKER_WORDS, REASONS, lookalike_class
+from gkcheck.extract.page_meta import HEAD_LINES, PageMeta
+
+_SENTENCE = ("。", "，", ",", "；")
+_QUOTED = re.compile(r"《([^《》]{8,70})》")
+
+
+@dataclass
+class KindInput:
+    """What the kind decision rests on."""
+
+    title: str | None
+    title_line: int | None  # 1-based
+    year: int | None
+    issuer: str | None
+    sections_found: int  # template sections found with a heading number
+    table_status: dict[str, str]  # status of each table found: present | blank
+    lines: list[str]
+    page: PageMeta
+
+
+def find_heading(lines: list[str], page: PageMeta) -> tuple[str | None, int | None]:
+    """The first look-alike heading among the top lines (or the page's stated title): text and 1-based line."""
+    for f in page.all("title"):
+        if f.origin != "text" and lookalike_class(meta.clean_heading(f.value)):
+            return meta.clean_heading(f.value), None
+    for i, line in enumerate(lines[:HEAD_LINES]):
+        if i in page.label_lines:
+            f = next((x for x in page.all("title") if x.line == i and x.origin == "text"), None)
+            text = meta.clean_heading(f.value) if f else ""
+        else:
+            text = meta.clean_heading(line)
+        if len(text) > 90 or any(p in text for p in _SENTENCE):
+            break  # the body has begun
+        if text and lookalike_class(text) and not text.endswith(("：", ":")):
+            return text, i + 1
+    return None, None
+
+
+def _full_report(inp: KindInput) -> bool:
+    """The report's own body: template sections and filled statistics tables."""
+    present = sum(1 for s in inp.table_status.values() if s == "present")
+    return inp.sections_found >= 4 and present >= 2
+
+
+def _quoted_reports(lines: list[str]) -> list[str]:
+    """Distinct report titles quoted or standing as lines anywhere in the document."""
+    seen: dict[tuple[int | None, str | None], str] = {}
+    for line in lines:
+        texts = _QUOTED.findall(line)
+        if len(line) <= 80:
+            texts.append(meta.clean_heading(line))
+        for text in texts:
+            if meta.is_report_title(text):
+                key = (meta.report_year(text, ""), meta.issuer_from_title(text))
+                seen.setdefault(key, text)
+    return list(seen.values())
+
+
+def _checker_output(inp: KindInput) -> str | None:
+    """A comparison or audit of reports: several distinct reports quoted together with checker vocabulary."""
+    text = "\n".join(inp.lines)
+    words = {w for w in CHECKER_WORDS if w in text}
+    if len(words) < 3:
+        return None
+    quoted = _quoted_reports(inp.lines)
+    return "、".join(quoted[:2]) if len(quoted) >= 2 else None
+
+
+def classify(inp: KindInput) -> tuple[str, str]:
+    """(kind, one-line reason in Chinese)."""
+    heading, heading_line = find_heading(inp.lines, inp.page)
+    cls = lookalike_class(heading) if heading else None
+    title_first = inp.title_line is not None and heading_line is not None and inp.title_line < heading_line
+    if cls and not title_first:
+        keep = _full_report(inp) and cls in ("letter", "work_points", "budget")
+        if not keep:
+            return "not_annual_report", REASONS[cls].format(h=heading)
+    quotes = _checker_output(inp)
+    if quotes:
+        return "not_annual_report", REASONS["quotes"].format(h=quotes)
+    statuses = list(inp.table_status.values())
+    if statuses and all(s == "blank" for s in statuses) and inp.issuer is None:
+        return "not_annual_report", REASONS["blank"]
+    return _by_content(inp)
+
+
+def _by_content(inp: KindInput) -> tuple[str, str]:
+    text = "\n".join(inp.lines)
+    legacy_marks = [m for m in meta.LEGACY_MARKS if m in text]
+    if inp.title:
+        if inp.year is not None and inp.year <= 2018:
+            return "legacy_annual_report", f"标题为{inp.year}年度报告，属于2019年修订《条例》施行前的旧格式年报"
+        return "annual_report", f"标题为「{inp.title}」"
+    if inp.table_status or inp.sections_found >= 4:
+        return "annual_report", "未找到年度报告标题，但包含年度报告模板的章节或表格"
+    if inp.sections_found >= 3 and len(legacy_marks) >= 2:
+        return "legacy_annual_report", "未找到标题，但章节与附表具有2019年前旧格式年报的特征"
+    return "not_annual_report", "没有“政府信息公开工作年度报告”标题，也没有年度报告模板的章节或统计表格"

@@ -1,0 +1,205 @@
+"""Labelled page metadata: the 信息公开目录 header of government pages and the header saved-page tools add.
+
+A government page states its own facts (索引号, 发布机构/发文机关, 成文日期, 公开日期/发布日期, 文号, 标题) as a
+`<table>`, as `label：value` lines or as `<meta>` tags. Crawlers, browsers and archive tools add their own
+header (采集时间, 保存时间, 打印时间, a source URL, `标题：`/`单位：` lines): those fields are recognised as
+wrappers so that they are never taken for the publication date or the issuer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from gkcheck.model import Grid, Source
+
+HEAD_LINES = 60  # page metadata and saved-page headers stand above the report text
+MAX_LABEL_LINE = 200
+
+# role -> labels as printed (letter spacing and a trailing colon are tolerated when matching)
+LABELS: dict[str, tuple[str, ...]] = {
+    "published": ("公开日期", "发布日期", "发布时间", "公开时间", "信息发布日期", "上网日期", "上网时间",
+                  "首发日期", "首发时间", "发布于", "发稿时间", "发稿日期"),
+    "written": ("成文日期", "成文时间", "生成日期", "生成时间", "发文日期", "印发日期", "制发日期", "签发日期"),
+    "issuer": ("发布机构", "发文机关", "发布单位", "发文单位", "公开机构", "公开单位", "公开主体", "制发机关",
+               "制发单位", "发布部门", "信息发布机构", "发文机构", "主办单位", "责任单位", "责任部门"),
+    "title": ("标题", "文件名称", "信息名称", "名称", "题名", "文章标题", "公文标题"),
+    "docno": ("发文字号", "文号", "文件编号"),
+    "index": ("索引号", "信息索引号"),
+    "source": ("来源", "信息来源", "文章来源", "稿件来源", "来源单位"),
+    "date": ("日期", "时间", "更新时间", "更新日期", "修改时间", "修改日期", "录入时间", "编辑时间"),
+    "wrapper_date": ("采集时间", "采集日期", "抓取时间", "抓取日期", "保存时间", "保存日期", "下载时间",
+                     "下载日期", "打印时间", "打印日期", "访问时间", "访问日期", "快照时间", "存档时间",
+                     "归档时间", "入库时间", "爬取时间", "收录时间", "导出时间", "截取时间", "备份时间"),
+    "wrapper": ("单位", "采集单位", "所属单位", "原文链接", "原文地址", "原始链接", "原文网址", "网址", "链接",
+                "页面地址", "来源网址", "来源链接", "来源地址", "URL", "采集来源", "站点", "网站", "采集人"),
+    "other": ("主题分类", "信息分类", "分类", "体裁分类", "组配分类", "主题词", "关键词", "关键字", "服务对象",
+              "有效性", "时效性", "效力状态", "公开方式", "公开范围", "公开时限", "公开形式", "浏览次数", "访问量",
+              "点击数", "点击量", "阅读次数", "浏览量", "字号", "字体", "责任编辑", "编辑", "作者", "审核", "校对",
+              "内容概述", "内容概要", "摘要", "所属主题", "栏目", "文种", "发布状态", "实施日期", "废止日期",
+              "有效期"),
+}
+ROLE_OF = {label: role for role, labels in LABELS.items() for label in labels}
+# meta tag name (lower case) -> role
+META_TAGS = {
+    "pubdate": "published", "publishdate": "published", "firstpublishedtime": "published",
+    "articlepublishdate": "published", "publishtime": "published", "article:published_time": "published",
+    "contentsource": "issuer_hint", "articletitle": "title", "title": "title", "sitename": "site",
+    "columnname": "column", "maketime": "written",
+}
+
+_SEP = "[\\s\u200b]*"
+_LABEL_RE = re.compile(
+    r"(?<![\u4e00-\u9fffA-Za-z])("
+    + "|".join(_SEP.join(map(re.escape, lab)) for lab in sorted(ROLE_OF, key=len, reverse=True))
+    + r")" + _SEP + r"(?:[:：]|(?=[\s\u200b]*(?:19|20)\d{2}\s*[-/.年]))"
+)
+_SPACES = re.compile(r"[\s\u200b]+")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_DATE_COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
+_CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
+                      r"\s*([一二三四五六七八九十]{1,3})\s*日")
+_CN = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
+_BULLETS = "•·●◆■□▪▶►-—|【】[]（）()<>《》\"'"
+_WEBSITE = ("网站", "门户", "本网", "本站", "网页", "客户端", "公众号", "微信", "微博", "新闻网", "在线", ".cn",
+            ".com", "http")
+
+
+@dataclass
+class Field:
+    """One labelled value found on the page."""
+
+    role: str
+    label: str  # as printed, spaces removed (or the <meta> name)
+    value: str
+    line: int | None  # 0-based index into Source.lines; None for <meta> tags
+    origin: str  # text | table | meta
+
+
+@dataclass
+class PageMeta:
+    """Every labelled field of the page header, in page order, and the lines they occupy."""
+
+    fields: list[Field] = field(default_factory=list)
+    label_lines: set[int] = field(default_factory=set)  # lines that are label:value lines (not title text)
+
+    def first(self, role: str) -> Field | None:
+        return next((f for f in self.fields if f.role == role and f.value), None)
+
+    def all(self, role: str) -> list[Field]:
+        return [f for f in self.fields if f.role == role and f.value]
+
+
+def parse_date(text: str) -> str | None:
+    """The first calendar date in `text` (2020-03-31, 2020/3/31, 2020年3月31日, 20200331, 二〇二〇年三月三十一日)."""
+    for pattern in (_DATE, _CN_DATE, _DATE_COMPACT):
+        m = pattern.search(text)
+        if m:
+            parts = [_cn_int(g) if pattern is _CN_DATE else int(g) for g in m.groups()]
+            try:
+                return date(*parts).isoformat() if None not in parts else None  # type: ignore[misc]
+            except ValueError:
+                continue
+    return None
+
+
+def _cn_int(text: str) -> int | None:
+    """〇/一…九 digit strings (二〇二〇) and 1–31 written with 十 (三十一)."""
+    if "十" not in text:
+        digits = [_CN.get(c) for c in text]
+        return None if None in digits else int("".join(map(str, digits)))
+    tens, _, ones = text.partition("十")
+    return (_CN.get(tens, 0) if tens else 1) * 10 + (_CN.get(ones, 0) if ones else 0)
+
+
+def date_at_start(value: str) -> str | None:
+    """A date standing at the start of a labelled value (`2021-06-09 08:48`, `：2020年3月31日`)."""
+    value = value.lstrip(" \t:：[]【】()（）")
+    m = _DATE.match(value) or _CN_DATE.match(value) or _DATE_COMPACT.match(value)
+    return parse_date(m.group(0)) if m else None
+
+
+def organisation(value: str) -> str | None:
+    """An organisation name from a labelled value: the first token, unless it is a website or a URL."""
+    value = _URL.sub(" ", value).strip(" \t:：" + _BULLETS)
+    token = _SPACES.split(value, maxsplit=1)[0] if value else ""
+    token = token.strip(_BULLETS + "，,;；。")
+    if len(token) < 2 or len(token) > 40 or any(w in token for w in _WEBSITE) or _DATE.search(token):
+        return None
+    if not re.search(r"[\u4e00-\u9fff]{2}", token):
+        return None
+    return token
+
+
+def split_fields(text: str, line: int | None, origin: str) -> list[Field]:
+    """Every `label：value` pair of one line (several may share it)."""
+    if len(text) > MAX_LABEL_LINE:
+        return []
+    found = list(_LABEL_RE.finditer(text))
+    out: list[Field] = []
+    for i, m in enumerate(found):
+        label = _SPACES.sub("", m.group(1))
+        end = found[i + 1].start() if i + 1 < len(found) else len(text)
+        value = text[m.end():end].strip(" \t|" + "\u3000")
+        out.append(Field(ROLE_OF[label], label, value, line, origin))
+    return out
+
+
+def _label_only(field_: Field) -> bool:
+    return not field_.value.strip(" \t:：|" + _BULLETS)
+
+
+def _starts_with_label(text: str) -> bool:
+    m = _LABEL_RE.search(text)
+    return bool(m) and not text[: m.start()].strip(" \t" + _BULLETS)
+
+
+def _grid_lines(grid: Grid) -> list[str]:
+    """Rows of a small table as `label：value | label：value` lines (merged cells once, bare labels get a colon)."""
+    rows: list[str] = []
+    for row in grid.rows:
+        cells: list[str] = []
+        for cell in row:
+            text = cell.strip()
+            if not text or (cells and cells[-1].rstrip("：") == text.rstrip(":：")):
+                continue
+            bare = _SPACES.sub("", text).rstrip(":：")
+            cells.append(bare + "：" if bare in ROLE_OF else text)
+        rows.append(" | ".join(cells))
+    return rows
+
+
+def read_page_meta(source: Source) -> PageMeta:
+    """Labelled fields from `<meta>` tags, small header tables and the label lines at the top of the page."""
+    page = PageMeta()
+    for key, value in source.metadata.items():
+        if key.startswith("meta:") and value.strip():
+            name = key[5:]
+            if name in META_TAGS:
+                page.fields.append(Field(META_TAGS[name], name, value.strip(), None, "meta"))
+    for grid in source.tables:
+        if len(grid.rows) > 12 or grid.line > HEAD_LINES:
+            continue
+        for text in _grid_lines(grid):
+            page.fields.extend(split_fields(text, grid.line, "table"))
+    lines = source.lines
+    limit = min(len(lines), HEAD_LINES)
+    i = 0
+    while i < limit:
+        text = lines[i]
+        if not _starts_with_label(text):
+            i += 1
+            continue
+        found = split_fields(text, i, "text")
+        page.label_lines.add(i)
+        # a label alone on its line takes the next line as its value (label and value in separate blocks)
+        if found and _label_only(found[-1]) and i + 1 < len(lines) and not _starts_with_label(lines[i + 1]) \
+                and len(lines[i + 1]) <= 80:
+            found[-1].value = lines[i + 1].strip()
+            page.label_lines.add(i + 1)
+            i += 1
+        page.fields.extend(found)
+        i += 1
+    return page
