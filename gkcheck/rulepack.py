@@ -170,6 +170,7 @@ class Profile:
     deductions: dict[str, float]
     max_per_rule: float
     rules: dict[str, float] = field(default_factory=dict)
+    unknown_publication: float = 0.0  # timeliness score when the publication date is unknown
 
 
 def load_profile(name_or_path: str = "default") -> Profile:
@@ -191,4 +192,5 @@ def load_profile(name_or_path: str = "default") -> Profile:
         deductions=data["deductions"],
         max_per_rule=data.get("max_per_rule", 100),
         rules=data.get("rules", {}),
+        unknown_publication=data.get("unknown_publication", 0.0),
     )

@@ -267,3 +267,34 @@ def test_attachment_referenced_but_absent():
     with_ref = html.replace(marker, "<p>附件：2024年政府信息公开统计表</p>" + marker)
     [finding] = findings_of(check_bytes(with_ref), "table.attachment_missing")
     assert "统计表" in finding["message"]
+
+
+def test_unknown_publication_date_is_not_on_time(tmp_path):
+    """No publication date: 发布时效 says 未知 and earns what the profile gives (default nothing)."""
+    import yaml
+    from helpers import report_of
+    from synth import build_html, synth_values
+
+    from gkcheck.engine import run
+    from gkcheck.render import render_text
+    from gkcheck.render.html import render_html
+    from gkcheck.rulepack import PROFILES_DIR, load_profile, load_rules
+
+    report = report_of(build_html("2021", synth_values("2021", 1), published=None).replace(
+        "2025年3月20日", "").replace("2025-03-20", ""))
+    assert report.document.published is None
+    result = run(report, load_rules(), load_profile())
+    timeliness = result["score"]["categories"]["timeliness"]
+    assert timeliness["score"] == 0 and timeliness["unknown"] is True and "未知" in timeliness["note"]
+    assert result["document"]["on_time"] is None
+    assert "发布时效 未知（记 0.0）" in render_text(result)
+    assert "未知（记 0.0）" in render_html(result)
+    data = yaml.safe_load((PROFILES_DIR / "default.yaml").read_text(encoding="utf-8"))
+    data["unknown_publication"] = 50
+    custom = tmp_path / "lenient.yaml"
+    custom.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    lenient = run(report, load_rules(), load_profile(str(custom)))["score"]["categories"]["timeliness"]
+    assert lenient["score"] == 50 and lenient["unknown"] is True
+    dated = report_of(build_html("2021", synth_values("2021", 1), published="2025-03-20"))
+    known = run(dated, load_rules(), load_profile())["score"]["categories"]["timeliness"]
+    assert known["score"] == 100 and "unknown" not in known

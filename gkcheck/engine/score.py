@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from gkcheck.engine.context import Finding
+from gkcheck.extract.metadata import deadline
 from gkcheck.model import Report
 from gkcheck.rulepack import Profile
 
@@ -31,13 +32,32 @@ def score(report: Report, findings: list[Finding], profile: Profile, verified: b
         lost[f.category][f.rule] += points
     categories: dict[str, Any] = {}
     weighted = weights = 0.0
+    date_unknown = _timeliness_unknown(report)
     for key, spec in profile.categories.items():
         deduction = sum(min(profile.max_per_rule, v) for v in lost[key].values())
         value = max(0.0, 100.0 - deduction) if verified or key != "arithmetic" else 0.0
+        if key == "timeliness" and date_unknown:
+            value = min(value, float(profile.unknown_publication))
         categories[key] = {"label": spec["label"], "score": round(value, 1), "weight": spec["weight"]}
         if key == "arithmetic" and not verified:
             categories[key]["note"] = "没有可核验的统计表"
+        if key == "timeliness" and date_unknown:
+            categories[key].update(unknown=True, note=f"{date_unknown}，按评分方案记 {fmt_points(value)} 分")
         weighted += value * spec["weight"]
         weights += spec["weight"]
     total = round(weighted / weights, 1) if weights else None
     return {"total": total, "reason": None, "categories": categories, "profile": profile.name}
+
+
+def _timeliness_unknown(report: Report) -> str | None:
+    """Why timeliness cannot be judged (no publication date, or no deadline because the year is unknown)."""
+    doc = report.document
+    if doc.published is None:
+        return "未找到发布日期，是否按时未知"
+    if deadline(doc.year, doc.kind, doc.issuer_kind) is None:
+        return "报告年度不明，无法确定发布截止日期"
+    return None
+
+
+def fmt_points(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"

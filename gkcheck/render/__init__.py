@@ -97,6 +97,12 @@ def published_text(doc: dict) -> str:
     return f"{text}，{timeliness_text(doc)}"
 
 
+def category_score_text(category: dict) -> str:
+    """A category score as shown: `85.0`, or `未知（记 0.0）` when it could not be judged (publication date)."""
+    score = fmt_score(category.get("score"))
+    return f"未知（记 {score}）" if category.get("unknown") else score
+
+
 def counts(result: dict) -> dict[str, int]:
     """Findings per severity, from `summary` or counted from `findings`."""
     summary = result.get("summary")
@@ -160,7 +166,7 @@ def _score_lines(result: dict) -> list[str]:
     if total is None:
         return [f"得分：无法评分（{score.get('reason') or '缺少评分所需的内容'}）"]
     parts = [
-        f"{c.get('label') or key} {fmt_score(c.get('score'))}"
+        f"{c.get('label') or key} {category_score_text(c)}"
         for key, c in (score.get("categories") or {}).items()
     ]
     line = f"得分：{fmt_score(total)} / 100"

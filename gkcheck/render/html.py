@@ -19,6 +19,7 @@ from gkcheck.extract.normalize import to_cn
 from gkcheck.labels import SEVERITY_LABELS
 from gkcheck.render import (
     SEVERITIES,
+    category_score_text,
     counts,
     document,
     fmt_number,
@@ -127,7 +128,8 @@ def _score_view(result: dict) -> dict[str, Any]:
         categories.append({
             "key": str(key),
             "label": str(cat.get("label") or key),
-            "score": fmt_score(number),
+            "score": category_score_text(cat),
+            "note": str(cat.get("note") or ""),
             "weight": fmt_number(cat.get("weight")) if cat.get("weight") is not None else "",
             "width": f"{max(0.0, min(100.0, number or 0.0)):.1f}",
             "grade": _grade(number),
