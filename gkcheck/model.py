@@ -20,6 +20,7 @@ class Grid:
     index: int  # 1-based table number in the document
     line: int  # index into Source.lines where the table stands (0-based)
     images: int = 0  # <img> elements inside the table
+    anchors: list[list[int]] = field(default_factory=list)  # per slot: id of the source cell covering it
 
 
 @dataclass

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from gkcheck.extract.cells import detect_version, label_deviation, make_cell, match_row
+from gkcheck.extract.column_mapping import (
+    UNCERTAIN_NOTE,
+    Reading,
+    RowChoice,
+    choose,
+    own_cells,
+    readings,
+    t3_row_ok,
+    t3_violations,
+    t4_violations,
+    trailing_values,
+)
 from gkcheck.extract.normalize import matches, norm
 from gkcheck.extract.numbers import parse_number
 from gkcheck.extract.tables_text import TextTable
-from gkcheck.model import Grid
+from gkcheck.model import CellValue, Grid
 from gkcheck.templates import Row, TableDef, load_template, tables_by_version
 
 T4_GROUPS = (("复议后起诉", "litigation_after_review"), ("直接起诉", "litigation_direct"),
@@ -62,28 +74,64 @@ def _t3(grids: list[Grid], year_default: str) -> TextTable:
     if len(set(columns.values())) < 7:  # headers unreadable: take the last 7 columns in template order
         width = max((len(row) for _, _, row in rows), default=0)
         columns = {width - 7 + i: k for i, k in enumerate(table.columns)} if width >= 8 else {}
+    keys = _t3_keys(columns, table)
     result = TextTable(version=version)
+    choices: list[RowChoice] = []
     for grid, r, row in rows[first_data:]:
-        value_cols = sorted(columns)
-        labels = _distinct([c for i, c in enumerate(row) if i < (value_cols[0] if value_cols else len(row))])
+        own = own_cells(grid, r)
+        trail = trailing_values(own)
+        if trail and len(trail) < len(own):
+            label_cells = [t for _, t in own[:len(own) - len(trail)]]
+        else:
+            first = min(columns) if columns else len(row)
+            label_cells = [c for i, c in enumerate(row) if i < first]
+        labels = _distinct(label_cells)
         match = None
         for label in reversed(labels):
             match = match_row(label, table)
             if match:
                 break
-        if match is None or any(a.startswith(f"t3.{match.key}.") for a in result.cells):
+        if match is None or any(rc.key == match.key for rc in choices):
             continue
         _note_deviation(result, label, match, {"table": grid.index, "row": r + 1})
         if match.key == "other":
             result.notes.append("other_single_row")
-        for c, key in columns.items():
-            raw = row[c] if c < len(row) else ""
-            result.cells[f"t3.{match.key}.{key}"] = make_cell(raw, {"table": grid.index, "row": r + 1, "col": c + 1})
+        candidates, aligned = readings(trail, columns, keys, row)
+        choices.append(RowChoice(match.key, candidates, aligned, {"table": grid.index, "row": r + 1}))
+    chosen = choose(choices, t3_row_ok, t3_violations)
+    for rc in choices:
+        reading = chosen[rc.key]
+        if reading is None:
+            _uncertain(result, [f"t3.{rc.key}.{k}" for k in keys], rc)
+            continue
+        for key, raw, c in reading.values:
+            result.cells[f"t3.{rc.key}.{key}"] = make_cell(raw, {**rc.location, "col": c + 1})
     return result
+
+
+def _t3_keys(columns: dict[int, str], table: TableDef) -> list[str]:
+    """The value columns in template order; an added column where the header places it among them."""
+    keys = list(table.columns)
+    position = {k: c for c, k in sorted(columns.items(), reverse=True)}
+    for key in table.optional:
+        if key in position:
+            keys.insert(sum(1 for k in keys if position.get(k, -1) < position[key]), key)
+    return keys
+
+
+def _uncertain(result: TextTable, addresses: list[str], rc: RowChoice) -> None:
+    """Cells whose column cannot be determined: unreadable, never a guessed number."""
+    if UNCERTAIN_NOTE not in result.notes:
+        result.notes.append(UNCERTAIN_NOTE)
+    raw = " ".join(t for _, t, _ in rc.candidates[0].values) if rc.candidates else ""
+    for address in addresses:
+        result.cells[address] = CellValue(value=None, raw=raw, source={**rc.location, "uncertain": "column_mapping"},
+                                          status="unreadable")
 
 
 def _t4(grids: list[Grid], year_default: str) -> TextTable:
     table = load_template(year_default).tables["t4"]
+    keys = [a.split(".", 1)[1] for a in table.cells()]
     result = TextTable(version=year_default)
     for grid in grids:
         data_rows = [r for r, row in enumerate(grid.rows) if r > 0 and all(_is_value(c) for c in row)]
@@ -99,12 +147,21 @@ def _t4(grids: list[Grid], year_default: str) -> TextTable:
             group = next((g for k, g in T4_GROUPS if k in text), None)
             col = next((k2 for k, k2 in T4_COLUMNS if k in last), None)
             if group and col:
-                mapping.setdefault(c, f"t4.{group}.{col}")
+                mapping.setdefault(c, f"{group}.{col}")
         if len(set(mapping.values())) < 15:
-            values = [c for c, cell in enumerate(row) if _is_value(cell)]
-            mapping = dict(zip(values[-15:], table.cells()))
-        for c, addr in mapping.items():
-            result.cells.setdefault(addr, make_cell(row[c], {"table": grid.index, "row": r + 1, "col": c + 1}))
+            mapping = {}
+        candidates, aligned = readings(trailing_values(own_cells(grid, r)), mapping, keys, row)
+        if not candidates:  # neither 15 cells nor a readable header: the last 15 grid slots
+            values = [c for c, cell in enumerate(row) if _is_value(cell)][-15:]
+            if len(values) == 15:
+                candidates = [Reading(tuple((k, row[c], c) for k, c in zip(keys, values)), "tail")]
+        rc = RowChoice("t4", candidates, aligned, {"table": grid.index, "row": r + 1})
+        reading = choose([rc], lambda _, v: t4_violations(v) == 0, lambda v: t4_violations(v.get("t4", {})))["t4"]
+        if reading is None:
+            _uncertain(result, table.cells(), rc)
+        else:
+            for key, raw, c in reading.values:
+                result.cells.setdefault(f"t4.{key}", make_cell(raw, {**rc.location, "col": c + 1}))
         break
     return result
 
@@ -129,6 +186,12 @@ def _t2(grids: list[Grid], year_default: str) -> TextTable:
             if match is None:
                 continue
             _note_deviation(result, row[0], match, {"table": grid.index, "row": r + 1})
+            trail = trailing_values(own_cells(grid, r)[1:])
+            if len(trail) == len(match.columns):  # the row's own cells, one per template column
+                for key, (c, v) in zip(match.columns, trail):
+                    result.cells[f"t2.{match.key}.{key}"] = make_cell(
+                        v, {"table": grid.index, "row": r + 1, "col": c + 1})
+                continue
             seen: set[str] = set()
             for c, key in sorted(header.items()):
                 if key in match.columns and key not in seen and c < len(row):

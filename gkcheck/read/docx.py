@@ -179,34 +179,41 @@ def _int_attr(el: etree._Element | None, default: int) -> int:
         return default
 
 
-def _row_slots(tr: etree._Element, above: list[str]) -> list[str]:
-    """One row's slots: gridSpan repeated, vMerge continuations take the text of the slot above."""
-    row = [""] * _int_attr(tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}"), 0)
+def _row_slots(tr: etree._Element, above: list[str], above_ids: list[int],
+               next_id: int) -> tuple[list[str], list[int], int]:
+    """One row's slots and source-cell ids: gridSpan repeated, vMerge continuations take the slot above."""
+    before = _int_attr(tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}"), 0)
+    row, ids = [""] * before, [-1] * before
     for tc in _unwrap(tr, (_TC,)):
         tc_pr = tc.find(qn("w:tcPr"))
         span = max(1, _int_attr(None if tc_pr is None else tc_pr.find(qn("w:gridSpan")), 1))
         vmerge = None if tc_pr is None else tc_pr.find(qn("w:vMerge"))
         col = len(row)
         if vmerge is not None and vmerge.get(qn("w:val"), "continue") != "restart" and col < len(above):
-            text = above[col]
+            text, cell_id = above[col], above_ids[col]
         else:
-            text = _cell_text(tc)
+            text, cell_id = _cell_text(tc), next_id
+            next_id += 1
         row.extend([text] * span)
-    return row
+        ids.extend([cell_id] * span)
+    return row, ids, next_id
 
 
-def expand_table(tbl: etree._Element) -> list[list[str]]:
-    """Expand a <w:tbl> into a rectangular grid, repeating merged cells in every slot they cover."""
+def expand_table(tbl: etree._Element) -> tuple[list[list[str]], list[list[int]]]:
+    """Expand a <w:tbl> into a rectangular grid, repeating merged cells in every slot they cover;
+    also returns, per slot, the id of the source cell covering it (-1: no cell)."""
     rows: list[list[str]] = []
-    cells = 0
+    anchors: list[list[int]] = []
+    cells = next_id = 0
     for tr in _unwrap(tbl, (_TR,)):
-        row = _row_slots(tr, rows[-1] if rows else [])
+        row, ids, next_id = _row_slots(tr, rows[-1] if rows else [], anchors[-1] if anchors else [], next_id)
         cells += len(row)
         if cells > MAX_GRID_CELLS:
             raise ReadError("Word 文档中的表格过大（单元格数超过上限），疑似恶意构造的文件")
         rows.append(row)
+        anchors.append(ids)
     width = max((len(r) for r in rows), default=0)
-    return [r + [""] * (width - len(r)) for r in rows]
+    return ([r + [""] * (width - len(r)) for r in rows], [a + [-1] * (width - len(a)) for a in anchors])
 
 
 # ---- body walk ------------------------------------------------------------------------------------
@@ -232,10 +239,9 @@ class _Body:
                 for tc in _unwrap(tr, (_TC,)):
                     self.walk(tc)
             return
-        rows = expand_table(tbl)
-        self.tables.append(
-            Grid(rows=rows, index=len(self.tables) + 1, line=len(self.lines), images=_count_images(tbl))
-        )
+        rows, anchors = expand_table(tbl)
+        self.tables.append(Grid(rows=rows, index=len(self.tables) + 1, line=len(self.lines),
+                                images=_count_images(tbl), anchors=anchors))
 
 
 # ---- entry point ----------------------------------------------------------------------------------

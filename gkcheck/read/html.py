@@ -66,9 +66,12 @@ def _own_rows(table: etree._Element) -> list[etree._Element]:
     return rows
 
 
-def expand_table(table: etree._Element) -> list[list[str]]:
-    """Expand a <table> into a rectangular grid, repeating merged cells in every slot they cover."""
+def expand_table(table: etree._Element) -> tuple[list[list[str]], list[list[int]]]:
+    """Expand a <table> into a rectangular grid, repeating merged cells in every slot they cover;
+    also returns, per slot, the id of the source cell covering it (-1: no cell)."""
     grid: dict[tuple[int, int], str] = {}
+    ids: dict[tuple[int, int], int] = {}
+    cell_id = -1
     width = 0
     rows = _own_rows(table)
     for r, tr in enumerate(rows):
@@ -79,16 +82,19 @@ def expand_table(table: etree._Element) -> list[list[str]]:
             while (r, c) in grid:
                 c += 1
             text = _cell_text(cell)
+            cell_id += 1
             rs, cs = _span(cell.get("rowspan")), _span(cell.get("colspan"))
             rs = min(rs, len(rows) - r)
             for dr in range(rs):
                 for dc in range(cs):
                     grid[(r + dr, c + dc)] = text
+                    ids[(r + dr, c + dc)] = cell_id
             if len(grid) > MAX_GRID_CELLS:
                 raise ReadError("表格过大（单元格数超过上限），疑似恶意构造的文件")
             c += cs
             width = max(width, c)
-    return [[grid.get((r, c), "") for c in range(width)] for r in range(len(rows))]
+    return ([[grid.get((r, c), "") for c in range(width)] for r in range(len(rows))],
+            [[ids.get((r, c), -1) for c in range(width)] for r in range(len(rows))])
 
 
 def _is_leaf_table(node: etree._Element) -> bool:
@@ -130,10 +136,11 @@ def read_html(data: bytes, path: str) -> Source:
             if tag in _BLOCK:
                 flush()
             if _is_leaf_table(node):
-                grid = expand_table(node)
+                grid, anchors = expand_table(node)
                 n_img = len(node.findall(".//img"))
                 images += n_img
-                tables.append(Grid(rows=grid, index=len(tables) + 1, line=len(lines), images=n_img))
+                tables.append(Grid(rows=grid, index=len(tables) + 1, line=len(lines), images=n_img,
+                                   anchors=anchors))
                 walker.skip_subtree()
                 continue
             if node.text and tag:

@@ -19,6 +19,7 @@ from gkcheck.engine.checks import (
     section_wording,
     sum_identity,
     table_complete,
+    table_note,
     table_present,
     template_version,
     text_claim,
@@ -32,7 +33,7 @@ CheckFn = Callable[[Rule, Context], list[Finding]]
 
 MODULES = (
     attachment_present, cell_type, condition, deadline, document_kind, label_wording, numbering_gap, section_order,
-    section_present, section_substance, section_wording, sum_identity, table_complete, table_present,
+    section_present, section_substance, section_wording, sum_identity, table_complete, table_note, table_present,
     template_version, text_claim, text_figure, text_mentions,
 )
 CHECKS: dict[str, CheckFn] = {module.KIND: module.check for module in MODULES}

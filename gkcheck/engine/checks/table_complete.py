@@ -21,6 +21,8 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
         for address in ctx.table(name).cells():
             cell = ctx.report.cells.get(address)
             status = "missing" if cell is None else cell.status
+            if cell is not None and cell.source.get("uncertain"):
+                continue  # reported by the rule that explains the uncertainty (table_note)
             if status in by_status:
                 by_status[status].append(address)
         for status, text in PROBLEMS:

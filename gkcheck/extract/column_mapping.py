@@ -1,0 +1,201 @@
+"""Choosing how a native table row's cells map to template columns when header grid and data disagree.
+
+Word-exported tables often carry header rows whose merged cells do not line up with the data rows (an empty
+header cell under 自然人, a data cell spanning two grid columns, 12 header columns over 15 numbers). Reading
+numbers by grid position then shifts whole columns. A row whose own cells do not line up with the header is
+read in every plausible way — its own cell sequence when it has exactly the template's number of value cells,
+the header's grid positions, its own cells without a stray empty cell — and the template's identities choose
+between the readings. A row that no reading makes consistent is left uncertain: its cells are then marked
+unreadable (never a guessed number) and the table carries the note `column_mapping_uncertain`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from gkcheck.extract.numbers import parse_number
+from gkcheck.model import Grid
+
+UNCERTAIN_NOTE = "column_mapping_uncertain"
+MAX_STRAY = 2  # empty cells a row may carry beyond the template's value cells
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One way of reading a row: column key → (raw text, 0-based grid column)."""
+
+    values: tuple[tuple[str, str, int], ...]  # (key, raw, col) in column order
+    kind: str  # sequence | header | trimmed | tail
+
+    def raw(self) -> dict[str, str]:
+        return {k: raw for k, raw, _ in self.values}
+
+    def signature(self) -> tuple[str, ...]:
+        return tuple(parse_key(raw) for _, raw, _ in self.values)
+
+
+@dataclass
+class RowChoice:
+    """The readings of one data row, in order of preference, and whether its cells line up with the header."""
+
+    key: str
+    candidates: list[Reading]
+    aligned: bool
+    location: dict = field(default_factory=dict)
+
+
+def parse_key(raw: str) -> str:
+    """Readings that parse to the same numbers are the same reading."""
+    value, status = parse_number(raw)
+    return f"{status}:{value}"
+
+
+def is_value(text: str) -> bool:
+    """A number or a blank marker (an empty cell counts as blank)."""
+    return parse_number(text)[1] != "unreadable"
+
+
+def own_cells(grid: Grid, r: int) -> list[tuple[int, str]]:
+    """The row's own cells as (first grid column, text): a merged cell once, not once per slot it covers."""
+    row = grid.rows[r]
+    ids = grid.anchors[r] if r < len(grid.anchors) else []
+    if len(ids) != len(row):
+        return list(enumerate(row))
+    out: list[tuple[int, str]] = []
+    seen: set[int] = set()
+    for c, (text, cell_id) in enumerate(zip(row, ids)):
+        if cell_id < 0 or cell_id in seen:
+            continue
+        seen.add(cell_id)
+        out.append((c, text))
+    return out
+
+
+def trailing_values(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The run of value cells at the end of the row (after its label cells)."""
+    i = len(cells)
+    while i > 0 and is_value(cells[i - 1][1]):
+        i -= 1
+    return cells[i:]
+
+
+def readings(trail: list[tuple[int, str]], header: dict[int, str], keys: list[str],
+             row: list[str]) -> tuple[list[Reading], bool]:
+    """Candidate readings of a row in order of preference, and whether the row lines up with the header."""
+    n = len(keys)
+    by_header = Reading(tuple((k, row[c] if c < len(row) else "", c) for c, k in sorted(header.items())),
+                        "header") if header else None
+    aligned = bool(header) and [c for c, _ in trail] == sorted(header) or not header and len(trail) == n
+    out: list[Reading] = []
+    if len(trail) == n:
+        out.append(Reading(tuple((k, t, c) for k, (c, t) in zip(keys, trail)), "sequence"))
+    if by_header is not None:
+        out.append(by_header)
+    extra = len(trail) - n
+    if 0 < extra <= MAX_STRAY:
+        empties = [i for i, (_, t) in enumerate(trail) if not t.strip()]
+        for drop in combinations(empties, extra):
+            kept = [cell for i, cell in enumerate(trail) if i not in drop]
+            out.append(Reading(tuple((k, t, c) for k, (c, t) in zip(keys, kept)), "trimmed"))
+    distinct: list[Reading] = []
+    for reading in out:
+        if all(reading.signature() != d.signature() for d in distinct):
+            distinct.append(reading)
+    if aligned and by_header is not None:
+        distinct = [by_header]
+    return distinct, aligned or len(distinct) == 1 and distinct[0].kind != "header"
+
+
+Values = dict[str, dict[str, float | None]]  # row key → column key → value (None: blank); absent: unknown
+
+
+def numbers(reading: Reading) -> dict[str, float | None] | None:
+    """The reading's numbers (blank → None); None when a cell is not a number at all."""
+    out: dict[str, float | None] = {}
+    for key, raw, _ in reading.values:
+        value, status = parse_number(raw)
+        if status == "unreadable":
+            return None
+        out[key] = value
+    return out
+
+
+def choose(rows: list[RowChoice], row_ok: Callable[[str, dict[str, float | None]], bool],
+           violations: Callable[[Values], int]) -> dict[str, Reading | None]:
+    """The reading of each row: aligned rows as they stand; other rows by their own identity (row total),
+    then by the table's column identities (a strict best); None where nothing makes the reading certain."""
+    chosen: dict[str, Reading | None] = {}
+    open_rows: list[RowChoice] = []
+    for rc in rows:
+        if not rc.candidates:
+            chosen[rc.key] = None
+        elif rc.aligned:
+            chosen[rc.key] = rc.candidates[0]
+        else:
+            good = [c for c in rc.candidates if (v := numbers(c)) is not None and row_ok(rc.key, v)]
+            if good:
+                chosen[rc.key] = good[0]
+            else:
+                open_rows.append(rc)
+    for rc in open_rows:
+        current = {k: numbers(r) for k, r in chosen.items() if r is not None}
+        for other in open_rows:
+            if other is not rc and other.key not in chosen:
+                current[other.key] = numbers(other.candidates[0])
+        scores = []
+        for cand in rc.candidates:
+            vals = numbers(cand)
+            scores.append(None if vals is None else violations(
+                {k: v for k, v in {**current, rc.key: vals}.items() if v is not None}))
+        valid = [s for s in scores if s is not None]
+        best = min(valid, default=None)
+        if len(rc.candidates) >= 2 and best is not None and valid.count(best) == 1:
+            chosen[rc.key] = rc.candidates[scores.index(best)]
+        else:
+            chosen[rc.key] = None
+    return chosen
+
+
+# --------------------------------------------------------------------------- the template's identities
+
+APPLICANTS = ("natural_person", "commercial", "research", "public_interest", "legal_service", "other_org")
+ORGS = APPLICANTS[1:]
+T3_BALANCE = ("new_received", "carried_over", "total_processed", "carried_forward")
+T4_PARTS = ("upheld", "corrected", "other", "pending")
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) < 1e-6
+
+
+def t3_row_ok(_: str, v: dict[str, float | None]) -> bool:
+    """A3: the row total is the sum of the six applicant columns (and an added subtotal that of the five)."""
+    if not _close(v.get("total") or 0, sum(v.get(c) or 0 for c in APPLICANTS)):
+        return False
+    return "org_subtotal" not in v or _close(v["org_subtotal"] or 0, sum(v.get(c) or 0 for c in ORGS))
+
+
+def t3_violations(values: Values) -> int:
+    """How many column identities (A1 balance, A2 results total) the rows read so far violate."""
+    columns = {c for row in values.values() for c in row}
+    results = [k for k in values if k not in T3_BALANCE]
+    count = 0
+    for col in columns:
+        def v(row: str, c: str = col) -> float:
+            return values.get(row, {}).get(c) or 0
+        if all(r in values for r in T3_BALANCE):
+            count += not _close(v("new_received") + v("carried_over"), v("total_processed") + v("carried_forward"))
+        if "total_processed" in values and results:
+            count += not _close(v("total_processed"), sum(v(r) for r in results))
+    return count
+
+
+def t4_violations(v: dict[str, float | None]) -> int:
+    """A4 for each of the three groups, on a reading keyed `group.column`."""
+    count = 0
+    for group in ("review", "litigation_direct", "litigation_after_review"):
+        total = v.get(f"{group}.total") or 0
+        count += not _close(total, sum(v.get(f"{group}.{p}") or 0 for p in T4_PARTS))
+    return count

@@ -1,0 +1,180 @@
+"""Word-exported tables whose header grid does not line up with the data rows.
+
+Each fixture takes a synthetic report page and reshapes one table the way Word's HTML export does: an empty
+header cell under 自然人, a data cell spanning two grid columns, a stray empty cell in every data row, a 表四
+header of 12 columns over 15 numbers. The numbers must still land in their template cells (and real errors
+still be found); where no column mapping is consistent, the table is reported as uncertain instead.
+"""
+
+from __future__ import annotations
+
+import pytest
+from helpers import check_bytes, findings_of, report_of, rule_ids
+from synth import Cell, Table, build_html, build_tables, html_table, inject, synth_values
+
+YEAR = {"2019": 2020, "2021": 2024}
+T3_HEADER_ROWS = 3
+
+
+def page_with(version: str, values: dict, name: str, reshape) -> str:
+    """The synthetic report page with table `name` reshaped by `reshape(Table) -> Table`."""
+    page = build_html(version, values, year=YEAR[version])
+    table = build_tables(version, values)[name]
+    original = html_table(table)
+    assert original in page
+    return page.replace(original, html_table(reshape(table)))
+
+
+def empty_header_cell_under_natural_person(table: Table) -> Table:
+    """The 商业企业…其他 header row gains a leading empty cell: header labels move one column right."""
+    rows = [list(r) for r in table.rows]
+    rows[2] = [Cell("", header=True)] + rows[2]
+    return Table(table.name, rows)
+
+
+def data_cell_spanning_two_columns(row_index: int, cell_from_end: int):
+    def reshape(table: Table) -> Table:
+        rows = [list(r) for r in table.rows]
+        row = rows[T3_HEADER_ROWS + row_index]
+        i = len(row) - cell_from_end
+        row[i] = Cell(row[i].text, colspan=2)
+        return Table(table.name, rows)
+    return reshape
+
+
+def stray_empty_cell_before_numbers(table: Table) -> Table:
+    """Every data row carries an extra empty cell between its label and its seven numbers."""
+    rows = [list(r) for r in table.rows]
+    for row in rows[T3_HEADER_ROWS:]:
+        row.insert(len(row) - 7, Cell(""))
+    return Table(table.name, rows)
+
+
+def t3_cells(report) -> dict:
+    return {k: c.value for k, c in report.cells.items() if k.startswith("t3.")}
+
+
+def expected(values: dict, table: str) -> dict:
+    return {k: v for k, v in values.items() if k.startswith(f"{table}.")}
+
+
+@pytest.mark.parametrize("version", ["2019", "2021"])
+@pytest.mark.parametrize("reshape", [
+    empty_header_cell_under_natural_person,
+    data_cell_spanning_two_columns(0, 6),
+    data_cell_spanning_two_columns(5, 3),
+    stray_empty_cell_before_numbers,
+], ids=["empty-header-cell", "colspan-in-first-row", "colspan-in-sixth-row", "stray-empty-cell"])
+def test_t3_read_by_each_rows_own_cells(version, reshape):
+    values = synth_values(version, 11)
+    page = page_with(version, values, "t3", reshape)
+    report = report_of(page)
+    assert t3_cells(report) == expected(values, "t3")
+    result = check_bytes(page)
+    assert not [r for r in rule_ids(result) if r.startswith("arith.") or r.startswith("table.")]
+
+
+def test_shifted_header_cells_keep_their_own_grid_column():
+    """Read by header position, 商业企业 would take 科研机构's numbers (grid column 6)."""
+    values = synth_values("2021", 11)
+    report = report_of(page_with("2021", values, "t3", empty_header_cell_under_natural_person))
+    source = report.cells["t3.new_received.commercial"].source
+    assert source["col"] == 5  # the 4th grid column of numbers: its own cell, not the header's slot
+
+
+@pytest.mark.parametrize("address, delta", [
+    ("t3.total_processed.total", 10),
+    ("t3.granted.commercial", 3),
+    ("t3.new_received.natural_person", -2),
+])
+def test_real_errors_still_found_in_misaligned_table(address, delta):
+    values = synth_values("2021", 4)
+    bad = inject(values, address, values[address] + delta)
+    aligned = check_bytes(build_html("2021", bad, year=2024))
+    shifted = check_bytes(page_with("2021", bad, "t3", empty_header_cell_under_natural_person))
+    errors = sorted((f["rule"], f["message"]) for f in aligned["findings"] if f["rule"].startswith("arith."))
+    assert errors
+    assert sorted((f["rule"], f["message"]) for f in shifted["findings"] if f["rule"].startswith("arith.")) == errors
+    assert shifted["suspects"][0]["cell"] == address
+    assert "table.column_mapping" not in rule_ids(shifted)
+
+
+def twelve_header_columns_over_fifteen_numbers(table: Table) -> Table:
+    """表四 whose third header row lost three cells and whose 其他结果 cell of 直接起诉 spans two grid columns."""
+    rows = [list(r) for r in table.rows]
+    rows[2] = rows[2][:7]
+    data = rows[3]
+    data[7] = Cell(data[7].text, colspan=2)
+    return Table(table.name, rows)
+
+
+@pytest.mark.parametrize("version", ["2019", "2021"])
+def test_t4_fifteen_numbers_under_a_twelve_column_header(version):
+    values = synth_values(version, 5)
+    page = page_with(version, values, "t4", twelve_header_columns_over_fifteen_numbers)
+    report = report_of(page)
+    assert {k: c.value for k, c in report.cells.items() if k.startswith("t4.")} == expected(values, "t4")
+    assert not [r for r in rule_ids(check_bytes(page)) if r.startswith("arith.")]
+
+
+def t2_label_and_numbers_shifted(table: Table) -> Table:
+    """表二 rows whose label spans two grid columns while the header keeps one."""
+    rows = [list(r) for r in table.rows]
+    for row in rows:
+        if row and row[0].label:
+            row[0] = Cell(row[0].text, colspan=2, label=True)
+    return Table(table.name, rows)
+
+
+def test_t2_rows_read_by_their_own_cells():
+    values = synth_values("2021", 6)
+    page = page_with("2021", values, "t2", t2_label_and_numbers_shifted)
+    report = report_of(page)
+    assert {k: c.value for k, c in report.cells.items() if k.startswith("t2.")} == expected(values, "t2")
+
+
+def extra_unlabelled_number_column(table: Table) -> Table:
+    """Every data row has eight numbers under a header of seven columns, the eighth belonging to no identity:
+    no column mapping makes the rows add up."""
+    rows = [list(r) for r in table.rows]
+    rows[2] = [Cell("", header=True)] + rows[2]
+    for i, row in enumerate(rows[T3_HEADER_ROWS:]):
+        row.insert(len(row) - 1, Cell(str(7 + i % 5)))
+    return Table(table.name, rows)
+
+
+def test_no_consistent_mapping_is_reported_as_uncertain_not_as_errors():
+    values = synth_values("2021", 8)
+    page = page_with("2021", values, "t3", extra_unlabelled_number_column)
+    report = report_of(page)
+    t3 = {k: c for k, c in report.cells.items() if k.startswith("t3.")}
+    assert len(t3) == 175
+    assert all(c.status == "unreadable" and c.value is None for c in t3.values())
+    assert report.tables["t3"].notes == ["column_mapping_uncertain"]
+    result = check_bytes(page)
+    found = findings_of(result, "table.column_mapping")
+    assert len(found) == 1
+    assert found[0]["severity"] == "warning"
+    assert found[0]["message"].startswith("表三的表头与数据行的单元格对不齐，无法确定数字所属的列：175个单元格")
+    assert len(found[0]["cells"]) == 175
+    assert not [r for r in rule_ids(result) if r.startswith("arith.")]
+    assert not [f for f in findings_of(result, "table.complete") if "表三" in f["message"]]
+    assert not [s for s in result["suspects"] if s["cell"].startswith("t3.")]
+
+
+def test_partly_uncertain_rows_only_mark_those_rows():
+    """Only the rows whose own cells do not fit are uncertain; the others are read."""
+    values = synth_values("2021", 9)
+
+    def reshape(table: Table) -> Table:
+        rows = [list(r) for r in table.rows]
+        row = rows[T3_HEADER_ROWS + 4]  # 1.属于国家秘密: one number too many, no empty cell to drop
+        row.insert(len(row) - 1, Cell("3"))
+        return Table(table.name, rows)
+
+    report = report_of(page_with("2021", values, "t3", reshape))
+    uncertain = sorted(k for k, c in report.cells.items() if c.source.get("uncertain"))
+    assert uncertain == sorted(f"t3.denied_state_secret.{c}" for c in (
+        "natural_person", "commercial", "research", "public_interest", "legal_service", "other_org", "total"))
+    assert {k: c.value for k, c in report.cells.items() if k.startswith("t3.") and k not in uncertain} == {
+        k: v for k, v in expected(values, "t3").items() if k not in uncertain}
