@@ -10,7 +10,7 @@ from gkcheck.labels import PUBLISHED_SOURCE_LABELS, published_evidence
 from gkcheck.rulepack import Rule
 
 KIND = "deadline"
-FIELDS = frozenset({"days", "deadline", "published", "published_source", "rule", "year"})
+FIELDS = frozenset({"days", "deadline", "published", "published_source", "published_evidence", "rule", "year"})
 
 
 def check(rule: Rule, ctx: Context) -> list[Finding]:
