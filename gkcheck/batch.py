@@ -23,7 +23,9 @@ from typing import Any
 from gkcheck.errors import GkError
 from gkcheck.executor import Executor, InProcess
 from gkcheck.isolate import in_order
+from gkcheck.outdir import is_foreign, record
 from gkcheck.render.files import safe_stem
+from gkcheck.terminal import display_name
 
 SUFFIX = {"html": ".html", "json": ".json", "text": ".txt"}
 # Base names of the batch summaries: a report named like one of them gets another output name.
@@ -143,21 +145,24 @@ def write_files(out_dir: Path, files: dict[str, str], protected: frozenset[tuple
     CSV files get a UTF-8 BOM so that spreadsheet programs read Chinese text correctly.
     """
     written: list[tuple[Path, Path]] = []
+    contents: list[bytes] = []
     try:
         for name, text in files.items():
             if not name or name in (".", "..") or "/" in name or "\0" in name or name.startswith("."):
                 raise GkError(f"输出文件名不安全：{name!r}")
             target, temp = out_dir / name, out_dir / _temp_name(name)
-            if _identity(target) in protected:
-                raise GkError(f"输出文件 {target} 与输入文件相同，拒绝覆盖；请用另一个输出目录", name)
+            if _identity(target) in protected or is_foreign(target):
+                raise GkError(f"输出文件夹中已有 {name}，它不是 gkcheck 写的，拒绝覆盖；请用另一个输出文件夹", name)
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp)
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
             written.append((temp, target))
+            contents.append(text.encode("utf-8-sig" if name.lower().endswith(".csv") else "utf-8", "replace"))
             with os.fdopen(fd, "wb") as fh:
-                fh.write(text.encode("utf-8-sig" if name.lower().endswith(".csv") else "utf-8"))
-        for temp, target in written:
+                fh.write(contents[-1])
+        for (temp, target), data in zip(written, contents, strict=True):
             os.replace(temp, target)
+            record(out_dir, target.name, data)
     except OSError as exc:
         raise GkError(f"无法写入输出文件：{exc.strerror or exc}", str(out_dir)) from exc
     finally:
@@ -225,7 +230,7 @@ class FileRecord:
         for finding in findings:
             failed[finding.get("rule")] = failed.get(finding.get("rule"), 0) + 1
         return cls(
-            number=task.number, file=str(task.path), outputs=dict(task.outputs),
+            number=task.number, file=display_name(task.path), outputs=dict(task.outputs),
             document=result.get("document") or {}, score=result.get("score") or {},
             summary=result.get("summary") or {}, main_findings=[_finding_brief(f) for f in ordered[:MAIN_FINDINGS]],
             failed_rules=failed, suspects=(result.get("suspects") or [])[:MAIN_SUSPECTS], findings=findings,
@@ -234,7 +239,7 @@ class FileRecord:
     @classmethod
     def failed_file(cls, task: FileTask, reason: str) -> FileRecord:
         """The record of a file that could not be checked: no outputs, the reason kept."""
-        return cls(number=task.number, file=str(task.path), status="failed", error=reason,
+        return cls(number=task.number, file=display_name(task.path), status="failed", error=reason,
                    score={"total": None, "reason": f"无法检查：{reason}", "categories": {}},
                    summary={"error": 0, "warning": 0, "info": 0})
 

@@ -14,13 +14,17 @@ from gkcheck import clihelp
 from gkcheck.batch import BatchJob, FileRecord, protected_files, run_batch, write_summaries
 from gkcheck.errors import GkError
 from gkcheck.executor import LocalPool
+from gkcheck.inputs import expand
 from gkcheck.isolate import Limits, run_isolated
 from gkcheck.labels import SEVERITY_LABELS
+from gkcheck.options import finite_seconds
+from gkcheck.outdir import foreign_names, locked, prepare
 from gkcheck.pipeline import extract_file, warm_up
 from gkcheck.read import DEFAULT_MAX_BYTES
 from gkcheck.render import render_text
 from gkcheck.render.html import preload as preload_html
 from gkcheck.rulepack import CHECKS_DIR, load_profile, load_rules, validate_dir
+from gkcheck.terminal import display_name, echo
 
 FORMATS = ("html", "json", "text")
 DEFAULT_JOBS = max(1, min(4, os.cpu_count() or 1))
@@ -71,7 +75,7 @@ class ChineseGroup(click.Group):
             sys.exit(EXIT_UNREADABLE)
         except click.UsageError as exc:
             hint = f"（运行 `{exc.ctx.command_path} --help` 查看用法）" if exc.ctx else ""
-            click.echo(f"用法错误：{_usage_text(exc)}{hint}", err=True)
+            echo(f"用法错误：{_usage_text(exc)}{hint}", err=True)
             sys.exit(EXIT_UNREADABLE)
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
@@ -115,25 +119,13 @@ def _formats(value: str) -> list[str]:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"gkcheck：{message}", err=True)
+    echo(f"gkcheck：{message}", err=True)
     sys.exit(EXIT_UNREADABLE)
-
-
-def _expand(paths: tuple[Path, ...]) -> tuple[Path, ...]:
-    """Folders stand for every (non-hidden) file below them, in name order."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and not any(
-                part.startswith(".") for part in p.relative_to(path).parts)))
-        else:
-            out.append(path)
-    return tuple(out)
 
 
 @main.command("check", context_settings=CONTEXT)
 @click.help_option("-h", "--help", help=HELP)
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reports_out"), show_default=True,
               help="输出文件夹（不存在时自动创建）。")
 @click.option("--format", "formats", default="html,json,text", show_default=True,
@@ -142,17 +134,20 @@ def _expand(paths: tuple[Path, ...]) -> tuple[Path, ...]:
               help="评分方案名称（rules/profiles/ 下）或 YAML 文件路径。")
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=CHECKS_DIR, show_default=False,
               help="规则文件夹（默认为内置规则 rules/checks）。")
-@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
+@click.option("--max-bytes", type=click.IntRange(1), default=DEFAULT_MAX_BYTES, show_default=True,
               help="单个输入文件的大小上限（字节）。")
+@click.option("--follow-links", is_flag=True,
+              help="跟随文件夹中指向文件夹之外的符号链接（默认不跟随，并列出未跟随的链接）。")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=DEFAULT_JOBS, show_default=True,
               help="同时检查的文件数（每个文件在独立进程中处理）。")
-@click.option("--timeout", type=click.FloatRange(1), default=Limits.timeout, show_default=True,
+@click.option("--timeout", type=click.FloatRange(1, 86400), callback=finite_seconds, default=Limits.timeout,
+              show_default=True,
               help="单个文件的处理时限（秒），超时记为无法读取。")
-@click.option("--max-memory", type=click.IntRange(256), default=Limits.memory_mb, show_default=True,
+@click.option("--max-memory", type=click.IntRange(256, 1024 * 1024), default=Limits.memory_mb, show_default=True,
               help="单个文件处理进程的内存上限（MB）。")
 @click.option("--quiet", "-q", is_flag=True, help="不在终端输出每个文件的摘要。")
 def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str, rules_dir: Path,
-              max_bytes: int, jobs: int, timeout: float, max_memory: int, quiet: bool) -> None:
+              max_bytes: int, follow_links: bool, jobs: int, timeout: float, max_memory: int, quiet: bool) -> None:
     """检查一个或多个年度报告（HTML、TXT、PDF、DOCX 或报告数据 JSON），输出评分与问题清单。
 
     参数可以是文件，也可以是文件夹（检查其中全部文件）。
@@ -163,33 +158,43 @@ def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str
         fmt_list = _formats(formats)
         rules = load_rules(rules_dir)
         prof = load_profile(profile)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        out_root = out_dir.resolve(strict=True)
+        out_root = prepare(out_dir).resolve(strict=True)
+        with locked(out_root):
+            found = expand(files, follow_links=follow_links, exclude=[out_root])
+            for problem in found.problems:
+                echo(f"✗ 无法检查 {display_name(problem.path)}：{problem.message}", err=True)
+            code = _check(found.files, out_root, fmt_list, rules, prof, max_bytes, Limits(timeout, max_memory),
+                          jobs, quiet)
     except click.BadParameter as exc:
         _fail(exc.message)
     except (GkError, OSError) as exc:
         _fail(str(exc))
-    files = _expand(files)
+    sys.exit(EXIT_UNREADABLE if found.problems else code)
+
+
+def _check(files: list[Path], out_root: Path, fmt_list: list[str], rules: list, prof: object, max_bytes: int,
+           limits: Limits, jobs: int, quiet: bool) -> int:
+    """Check the expanded files into the (locked) output folder; return the exit code."""
     protected = protected_files(files)
     job = BatchJob(rules, prof, tuple(fmt_list), out_root, max_bytes, protected)
 
     def show(record: FileRecord) -> None:
         if record.failed:
-            click.echo(f"✗ 无法检查 {record.file}：{record.error}", err=True)
+            echo(f"✗ 无法检查 {display_name(record.file)}：{record.error}", err=True)
         elif not quiet:
-            click.echo(render_text(record.as_result()).rstrip("\n"))
+            echo(render_text(record.as_result()).rstrip("\n"))
 
     warm_up()
     preload_html()
-    run = run_batch(files, job, LocalPool(Limits(timeout, max_memory), jobs), on_file=show)
+    run = run_batch(files, job, LocalPool(limits, jobs), on_file=show, taken=foreign_names(out_root))
     code = run.exit_code
     if len(run.records) > 1:
         try:
             write_summaries(run, protected)
         except GkError as exc:
-            click.echo(f"✗ 无法写出汇总：{exc.message}", err=True)
+            echo(f"✗ 无法写出汇总：{exc.message}", err=True)
             code = EXIT_UNREADABLE
-    sys.exit(code)
+    return code
 
 
 @main.command("extract", context_settings=CONTEXT)
@@ -202,7 +207,7 @@ def extract_cmd(file: Path, max_bytes: int) -> None:
     [(_, outcome)] = run_isolated([file], lambda p: extract_file(p, max_bytes).to_dict(), Limits())
     if isinstance(outcome, GkError):
         _fail(str(outcome))
-    click.echo(json.dumps(outcome, ensure_ascii=False, indent=2))
+    echo(json.dumps(outcome, ensure_ascii=False, indent=2))
 
 
 @main.group("rules", context_settings=CONTEXT)
@@ -231,9 +236,9 @@ def rules_list(rules_dir: Path) -> None:
             parts.append("/".join(scope["issuer_kind"]))
         if "template" in scope:
             parts.append("模板" + "/".join(scope["template"]))
-        click.echo(f"{rule.id:<34} {SEVERITY_LABELS[rule.severity]:<3} {rule.category:<11} {rule.title}"
+        echo(f"{rule.id:<34} {SEVERITY_LABELS[rule.severity]:<3} {rule.category:<11} {rule.title}"
                    f"  [{'; '.join(parts) or '全部'}]")
-    click.echo(f"共 {len(rules)} 条规则。")
+    echo(f"共 {len(rules)} 条规则。")
 
 
 @rules_group.command("validate", context_settings=CONTEXT)
@@ -246,11 +251,11 @@ def rules_validate(directory: Path | None) -> None:
         _fail(f"{folder}：不是文件夹")
     rules, problems = validate_dir(folder)
     for problem in problems:
-        click.echo(str(problem), err=True)
+        echo(str(problem), err=True)
     if problems:
-        click.echo(f"发现 {len(problems)} 个问题。", err=True)
+        echo(f"发现 {len(problems)} 个问题。", err=True)
         sys.exit(EXIT_FINDINGS)
-    click.echo(f"规则有效：{len(rules)} 条（{folder}）。")
+    echo(f"规则有效：{len(rules)} 条（{folder}）。")
 
 
 if __name__ == "__main__":

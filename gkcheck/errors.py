@@ -12,7 +12,9 @@ class GkError(Exception):
         self.path = path
 
     def __str__(self) -> str:
-        return f"{self.path}：{self.message}" if self.path else self.message
+        from gkcheck.terminal import display_name
+
+        return f"{display_name(self.path)}：{self.message}" if self.path else self.message
 
 
 class ReadError(GkError):

@@ -11,6 +11,7 @@ from gkcheck.model import Report
 from gkcheck.read import DEFAULT_MAX_BYTES, read_file
 from gkcheck.rulepack import Profile, Rule
 from gkcheck.templates import load_template, template_versions
+from gkcheck.terminal import display_name
 
 
 def warm_up() -> None:
@@ -23,7 +24,9 @@ def warm_up() -> None:
 
 
 def extract_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
-    return extract(read_file(path, max_bytes))
+    report = extract(read_file(path, max_bytes))
+    report.file = display_name(report.file)  # a non-UTF-8 file name, readable and encodable
+    return report
 
 
 def check_file(path: str | Path, rules: list[Rule], profile: Profile,

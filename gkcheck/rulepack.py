@@ -177,6 +177,9 @@ def load_profile(name_or_path: str = "default") -> Profile:
     path = Path(name_or_path)
     if not path.suffix:
         path = PROFILES_DIR / f"{name_or_path}.yaml"
+    if not path.is_file():
+        known = "、".join(sorted(p.stem for p in PROFILES_DIR.glob("*.yaml")))
+        raise RuleError(f"评分方案不存在：{path}（内置方案：{known}；也可给出 YAML 文件路径）")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:

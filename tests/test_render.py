@@ -285,15 +285,15 @@ def test_index_links_follow_clash_names() -> None:
 # --------------------------------------------------------------------------- write_output
 
 
-def test_write_output_refuses_to_overwrite_input(tmp_path: Path) -> None:
+def test_write_output_never_overwrites_input_takes_another_name(tmp_path: Path) -> None:
     source = tmp_path / "x.html"
     source.write_text("original", encoding="utf-8")
-    with pytest.raises(GkError, match="拒绝覆盖"):
-        write_output(tmp_path, source, ".html", "<p>result</p>", {source})
+    written = write_output(tmp_path, source, ".html", "<p>result</p>", {source})
+    assert written.name.startswith("x-") and written.read_text(encoding="utf-8") == "<p>result</p>"
     assert source.read_text(encoding="utf-8") == "original"
     relative = Path(os.path.relpath(source))
-    with pytest.raises(GkError):
-        write_output(tmp_path / "." / "sub" / "..", relative, ".html", "r", {relative})
+    again = write_output(tmp_path / "." / "sub" / "..", relative, ".html", "r", {relative})
+    assert again.resolve() != source.resolve()
     assert source.read_text(encoding="utf-8") == "original"
 
 
@@ -310,8 +310,8 @@ def test_write_output_never_hits_another_input(tmp_path: Path) -> None:
     keep.write_text("keep", encoding="utf-8")
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "y.json").symlink_to(keep)  # a planted link to an input
-    with pytest.raises(GkError):
-        write_output(tmp_path / "out", source, ".json", "{}", {source, keep})
+    beside = write_output(tmp_path / "out", source, ".json", "{}", {source, keep})
+    assert beside.name != "y.json" and (tmp_path / "out" / "y.json").is_symlink()
     assert keep.read_text(encoding="utf-8") == "keep"
 
 
@@ -358,7 +358,8 @@ def test_write_output_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(GkError):
         write_output(out, Path("r.pdf"), ".txt", "partial", set())
     assert first.read_text(encoding="utf-8") == "new"
-    assert sorted(p.name for p in out.iterdir()) == ["r.txt"]  # no temp file left behind
+    leftovers = sorted(p.name for p in out.iterdir() if not p.name.startswith(".gkcheck"))
+    assert leftovers == ["r.txt"]  # no temp file left behind
 
 
 def test_write_output_csv_has_bom_and_bad_suffix_rejected(tmp_path: Path) -> None:

@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from gkcheck.errors import GkError
+from gkcheck.outdir import is_foreign, record
+from gkcheck.terminal import display_name
 
 _UNSAFE_CHARS = re.compile(r'[\\/:*?"<>|]')
 _SUFFIX = re.compile(r"(\.[A-Za-z0-9_-]+)+")
@@ -25,7 +27,7 @@ MAX_NAME_BYTES = 150
 @lru_cache(maxsize=65536)
 def safe_stem(input_path: Path | str) -> str:
     """The input's base name without extension, made safe as a file name (never empty, never `..`)."""
-    name = Path(str(input_path)).name
+    name = Path(display_name(str(input_path))).name
     stem = Path(name).stem if Path(name).suffix else name
     chars = [
         "_" if _UNSAFE_CHARS.match(ch) else ch
@@ -45,23 +47,30 @@ def _short_hash(path: Path) -> str:
     return hashlib.sha1(str(path).encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
-def output_name(input_path: Path, suffix: str, inputs: Iterable[Path] = ()) -> str:
+def output_name(input_path: Path, suffix: str, inputs: Iterable[Path] = (), out_dir: Path | None = None) -> str:
     """The output file name for an input: safe base name + suffix, with a short hash when another input
-    has the same base name (so `a/x.pdf` and `b/x.pdf` never overwrite each other)."""
+    has the same base name (so `a/x.pdf` and `b/x.pdf` never overwrite each other) or when `out_dir`
+    holds a file of that name that gkcheck did not write (an input, a user's file): that is never
+    overwritten, the output takes another name instead."""
     suffix = suffix if suffix.startswith(".") else "." + suffix
     if not _SUFFIX.fullmatch(suffix):
         raise GkError(f"输出文件后缀不合法：{suffix!r}")
-    me = os.path.abspath(input_path)
+    me = display_name(os.path.abspath(input_path))
     stem = safe_stem(me)
     counts, paths = _stem_counts(inputs if isinstance(inputs, frozenset) else frozenset(inputs))
     clash = counts[stem.casefold()] - (1 if me in paths else 0) > 0
-    return f"{stem}-{_short_hash(Path(me))}{suffix}" if clash else f"{stem}{suffix}"
+    name = f"{stem}-{_short_hash(Path(me))}{suffix}" if clash else f"{stem}{suffix}"
+    if out_dir is None:
+        return name
+    candidates = [name, f"{stem}-{_short_hash(Path(me))}{suffix}"]
+    candidates += [f"{stem}-{_short_hash(Path(me))}-{n}{suffix}" for n in range(2, 100)]
+    return next((c for c in candidates if not is_foreign(Path(out_dir) / c)), candidates[-1])
 
 
 @lru_cache(maxsize=16)
 def _stem_counts(inputs: frozenset) -> tuple[Counter[str], frozenset[str]]:
     """How many inputs share each (case-folded) safe base name; computed once per set of inputs."""
-    paths = frozenset(os.path.abspath(p) for p in inputs)
+    paths = frozenset(display_name(os.path.abspath(p)) for p in inputs)
     return Counter(safe_stem(p).casefold() for p in paths), paths
 
 
@@ -112,21 +121,24 @@ def write_output(out_dir: Path, input_path: Path, suffix: str, content: str, inp
     The path always stays inside `out_dir` and is never one of `inputs` (GkError otherwise). CSV files
     get a UTF-8 BOM so that spreadsheet programs read the Chinese text correctly.
     """
-    name = output_name(input_path, suffix, inputs)
     try:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         root = Path(out_dir).resolve(strict=True)
     except OSError as exc:
         raise GkError(f"无法创建输出目录：{exc.strerror or exc}", str(out_dir)) from exc
+    name = output_name(input_path, suffix, inputs, root)
     target = (root / name).resolve()
     if target.parent != root:
         raise GkError(f"输出文件名不安全，会写到输出目录之外：{name}", str(input_path))
     resolved = _resolved_inputs(inputs if isinstance(inputs, frozenset) else frozenset(inputs))
-    if _is_input(target, resolved | {_resolved(input_path)}):
-        raise GkError(f"输出文件 {target} 与输入文件相同，拒绝覆盖；请用另一个输出目录", str(input_path))
+    if _is_input(target, resolved | {_resolved(input_path)}) or is_foreign(target):
+        raise GkError(f"输出文件 {target.name} 已存在且不是 gkcheck 写的，拒绝覆盖；请用另一个输出文件夹",
+                      str(input_path))
     encoding = "utf-8-sig" if name.lower().endswith(".csv") else "utf-8"
+    data = content.encode(encoding, "replace")
     try:
-        _atomic_write(target, content.encode(encoding))
+        _atomic_write(target, data)
+        record(root, name, data)
     except OSError as exc:
         raise GkError(f"无法写入输出文件：{exc.strerror or exc}", str(target)) from exc
     return target
