@@ -18,6 +18,7 @@ from gkcheck.batch import BatchJob, FileRecord, plan_names, protected_files, run
 from gkcheck.cli import main
 from gkcheck.executor import InProcess, LocalPool
 from gkcheck.isolate import Limits, WorkerPool
+from gkcheck.outdir import MANIFEST
 from gkcheck.rulepack import load_profile, load_rules
 
 
@@ -121,7 +122,7 @@ def test_killed_worker_leaves_no_outputs_of_its_file(tmp_path: Path):
     job = BatchJob(load_rules(), load_profile(), ("html", "json"), out, 10**7, hooks=(_hang_after_writing,))
     run = run_batch(files, job, LocalPool(Limits(timeout=3), jobs=1))
     assert run.records[0].failed and "超时" in (run.records[0].error or "")
-    assert list(out.iterdir()) == []  # outputs written before the kill are gone
+    assert [p for p in out.iterdir() if p.name != MANIFEST] == []  # outputs written before the kill are gone
 
 
 def test_worker_killed_while_writing_leaves_no_temporaries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -142,7 +143,7 @@ def test_worker_killed_while_writing_leaves_no_temporaries(tmp_path: Path, monke
     job = BatchJob(load_rules(), load_profile(), ("html", "json", "text"), out, 10**7)
     run = run_batch(files, job, LocalPool(Limits(timeout=3), jobs=2))
     assert all(r.failed and "超时" in (r.error or "") for r in run.records)
-    assert list(out.iterdir()) == []
+    assert [p for p in out.iterdir() if p.name != MANIFEST] == []
 
 
 def _pid(item: int) -> int:
