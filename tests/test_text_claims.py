@@ -189,3 +189,90 @@ def test_problems_and_measures_pass():
     body = ("本年度工作仍存在一些不足：一是部分单位对公开属性的认定仍偏保守；二是政策解读形式较为单一。\n"
             "下一步将细化公开属性认定指引，丰富多元解读方式，加强业务培训。")
     assert with_section_five(body) == []
+
+
+# ---- statements the tables contradict
+
+
+def with_cells(changes: dict[str, int]):
+    report = base()
+    saved = {a: (report.cells[a].value, report.cells[a].status) for a in changes}
+    for address, value in changes.items():
+        report.cells[address].value, report.cells[address].status = value, "ok"
+    return report, saved
+
+
+def statement(rule_id: str, text: str, changes: dict[str, int]) -> list:
+    report, saved = with_cells(changes)
+    try:
+        return findings(rule_id, text)
+    finally:
+        for address, (value, status) in saved.items():
+            report.cells[address].value, report.cells[address].status = value, status
+
+
+REVIEW = ["t4.review.corrected", "t4.review.pending"]
+LITIGATION = ["t4.litigation_direct.corrected", "t4.litigation_direct.pending",
+              "t4.litigation_after_review.corrected", "t4.litigation_after_review.pending"]
+STATEMENTS = [  # (rule, sentence, the cells that must all be 0 for it to hold)
+    ("statement.all_processed", "本年度所有申请均已办结。", ["t3.carried_forward.total"]),
+    ("statement.all_processed", "受理的政府信息公开申请全部已办结。", ["t3.carried_forward.total"]),
+    ("statement.review_upheld", "行政复议案件均获维持。", REVIEW),
+    ("statement.review_upheld", "行政复议无一起被纠错。", REVIEW),
+    ("statement.litigation_upheld", "行政诉讼案件均获胜诉。", LITIGATION),
+    ("statement.all_upheld", "行政复议和行政诉讼案件均获维持。", REVIEW + LITIGATION),
+    ("statement.no_fee", "本年度未收取任何费用。", ["t3.other_no_fee.total"]),
+]
+
+
+@pytest.mark.parametrize("rule_id,text,cells", STATEMENTS)
+def test_statement_contradicted_by_the_table(rule_id, text, cells):
+    zero = dict.fromkeys(cells, 0)
+    assert statement(rule_id, text, zero) == []
+    for address in cells:
+        [found] = statement(rule_id, text, {**zero, address: 2})
+        assert found.cells == [address] and text.rstrip("。") in found.message
+
+
+def test_statement_naming_its_exception_is_not_a_contradiction():
+    text = "除3件结转下年度继续办理外，所有申请均已办结。"
+    assert statement("statement.all_processed", text, {"t3.carried_forward.total": 3}) == []
+    zero = dict.fromkeys(REVIEW + LITIGATION, 0)
+    both = "行政复议、行政诉讼均获维持。"
+    assert statement("statement.review_upheld", both, {**zero, "t4.review.corrected": 1}) == []
+    assert statement("statement.all_upheld", both, {**zero, "t4.review.corrected": 1})
+
+
+# ---- the text's own arithmetic
+
+
+@pytest.mark.parametrize("text", [
+    "全省主动公开政府信息178300条，其中各级政府主动公开52796条，各级政府部门主动公开125504条。",
+    "全年主动公开政府信息17.83万条。全省主动公开政府信息178300条，其中各级政府52796条，各级部门125504条。",
+    "在1235件已答复件中，同意公开382件，部分公开112件，其他741件。",
+    "收到申请1235件，其中当面申请143件，占11.58%；网上申请722件，占58.46%；信函申请370件，占29.96%。",
+    "复议351件，其中维持72件，纠正64件，其他178件，尚未审结37件；诉讼46件，其中维持25件，纠正21件。",
+    "开设新媒体32个，其中微博5个，微信公众号26个，分属于17个部门。",
+])
+def test_consistent_text_arithmetic(text):
+    for rule_id in ("text.parts_sum", "text.percent", "text.repeat"):
+        assert [f for f in findings(rule_id, text) if f.severity != "info"] == [], (rule_id, text)
+
+
+def test_parts_above_the_total_are_a_warning_below_a_note():
+    [over] = findings("text.parts_sum", "累计主动公开579574条，其中本级443610条，下级136006条。")
+    assert over.severity == "warning" and "579616" in over.message and "579574" in over.message
+    [under] = findings("text.parts_sum", "在1222件已答复件中，同意公开382件，部分公开112件，不予公开151件。")
+    assert under.severity == "info" and "645" in under.message
+
+
+def test_percentage_that_fits_no_base():
+    [found] = findings("text.percent", "收到申请208件，其中当面申请100件，占70%。")
+    assert "70%" in found.message and "48.08" in found.message
+    assert findings("text.percent", "收到申请208件，其中当面申请100件，占48.08%。") == []
+    assert findings("text.percent", "其中当面申请100件，占70%。") == []  # nothing to measure against
+
+
+def test_same_figure_written_twice_differently():
+    [found] = findings("text.repeat", "全年主动公开政府信息17.83万条。\n全省主动公开政府信息179300条。")
+    assert "17.83万条" in found.message and "179300条" in found.message and found.location == {"line": 2}

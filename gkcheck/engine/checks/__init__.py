@@ -22,9 +22,11 @@ from gkcheck.engine.checks import (
     table_note,
     table_present,
     template_version,
+    text_arithmetic,
     text_claim,
     text_figure,
     text_mentions,
+    text_statement,
 )
 from gkcheck.engine.context import Context, Finding
 from gkcheck.rulepack import Rule
@@ -34,7 +36,7 @@ CheckFn = Callable[[Rule, Context], list[Finding]]
 MODULES = (
     attachment_present, cell_type, condition, deadline, document_kind, label_wording, numbering_gap, section_order,
     section_present, section_substance, section_wording, sum_identity, table_complete, table_note, table_present,
-    template_version, text_claim, text_figure, text_mentions,
+    template_version, text_arithmetic, text_claim, text_figure, text_mentions, text_statement,
 )
 CHECKS: dict[str, CheckFn] = {module.KIND: module.check for module in MODULES}
 FIELDS: dict[str, frozenset[str]] = {module.KIND: module.FIELDS for module in MODULES}
