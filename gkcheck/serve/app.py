@@ -25,6 +25,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from gkcheck import __version__
+from gkcheck.executor import LocalPool
 from gkcheck.pipeline import warm_up
 from gkcheck.render.files import safe_stem
 from gkcheck.render.html import preload as preload_report
@@ -90,9 +91,11 @@ def _is_api(request_or_scope: Request | dict) -> bool:
 
 
 def default_runner(folders: Folders, settings: Settings, rules: list[Rule], profile: Any) -> Runner:
-    """Each check in its own isolated child process (time and memory limits of `settings.limits`)."""
+    """Each check in its own worker process (time and memory limits of `settings.limits`); the queue runs at
+    most `settings.jobs` of them at once."""
     work = CheckUpload(folders, rules, profile, settings.max_bytes)
-    return lambda job: check_isolated(folders.upload(job.id), work, settings.limits)
+    executor = LocalPool(settings.limits, jobs=1)
+    return lambda job: check_isolated(folders.upload(job.id), work, executor)
 
 
 def _store(folders: Folders, job: Job, source: UploadFile | bytes, max_bytes: int) -> int:

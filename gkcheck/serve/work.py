@@ -14,8 +14,8 @@ from typing import Any
 
 from gkcheck.engine import run
 from gkcheck.errors import GkError
+from gkcheck.executor import Executor
 from gkcheck.extract import extract
-from gkcheck.isolate import Limits, run_isolated
 from gkcheck.read import read_bytes
 from gkcheck.render import render_json
 from gkcheck.render.html import render_html
@@ -86,10 +86,10 @@ class CheckUpload:
         return {"summary": result["summary"]}
 
 
-def check_isolated(upload: Path, work: CheckUpload, limits: Limits) -> str | None:
-    """Run one check in its child process; None when the result files are written, else the Chinese reason
-    (with the server's folders taken out, so that no path reaches a client)."""
-    [(_, outcome)] = list(run_isolated([upload], work, limits, jobs=1))
+def check_isolated(upload: Path, work: CheckUpload, executor: Executor) -> str | None:
+    """Run one check on the executor (a worker process with time and memory limits); None when the result
+    files are written, else the Chinese reason (without the server's paths, so that none reaches a client)."""
+    [(_, _, outcome)] = list(executor.imap(work, [upload]))
     if isinstance(outcome, GkError):
         return scrub(outcome.message, work.folders.root)
     return None
