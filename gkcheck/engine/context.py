@@ -61,6 +61,7 @@ class Equation:
 class Context:
     report: Report
     equations: list[Equation] = field(default_factory=list)
+    memo: dict[Any, Any] = field(default_factory=dict)  # per-report values several checks need
 
     def table(self, name: str) -> TableDef:
         """The template definition matching the layout the report actually used for this table."""
@@ -71,6 +72,15 @@ class Context:
     def default_version(self) -> str:
         doc = self.report.document
         return doc.template if doc.template in template_versions() else default_version(doc.year)
+
+    def extra_cells(self, name: str, table: TableDef) -> tuple[str, ...]:
+        """The report's cells of table `name` that the template table does not have (added columns)."""
+        key = ("extra_cells", name, id(table))
+        if key not in self.memo:
+            known = set(table.cells())
+            prefix = f"{name}."
+            self.memo[key] = tuple(a for a in self.report.cells if a.startswith(prefix) and a not in known)
+        return self.memo[key]
 
     def present(self, name: str) -> bool:
         info = self.report.tables.get(name)

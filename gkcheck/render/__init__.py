@@ -209,9 +209,24 @@ def render_text(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
+
+
+def _layout(value: Any, depth: int, pad: str = "") -> str:
+    """JSON with one member per line down to `depth` levels, each deeper value on a single line: readable,
+    and encoded by the C encoder (an indented `json.dumps` runs the pure-Python one, several times slower)."""
+    if depth <= 0 or not isinstance(value, (dict, list)) or not value:
+        return _COMPACT.encode(value)
+    inner = pad + "  "
+    if isinstance(value, dict):
+        items = [f"{inner}{_COMPACT.encode(str(k))}: {_layout(v, depth - 1, inner)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    return "[\n" + ",\n".join(f"{inner}{_layout(v, depth - 1, inner)}" for v in value) + "\n" + pad + "]"
+
+
 def render_json(result: dict) -> str:
-    """The result as JSON (UTF-8 text, Chinese kept readable, indented)."""
-    return json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+    """The result as JSON (UTF-8 text, Chinese kept readable; one finding, cell or section per line)."""
+    return _layout(result, 3) + "\n"
 
 
 def render(result: dict, fmt: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fnmatch import fnmatchcase
+from functools import lru_cache
 
 from gkcheck.engine.context import Context, Finding
 from gkcheck.rulepack import Rule
@@ -18,12 +19,18 @@ def _valid(value: float, kind: str) -> bool:
     return is_int if kind == "signed" else is_int and value >= 0
 
 
+@lru_cache(maxsize=1024)
+def _selected(patterns: tuple[str, ...], exclude: tuple[str, ...], cells: tuple[str, ...]) -> tuple[str, ...]:
+    """The cells a rule covers (matched by a pattern, not excluded); computed once per set of cells."""
+    return tuple(a for a in cells if any(fnmatchcase(a, p) for p in patterns)
+                 and not any(fnmatchcase(a, p) for p in exclude))
+
+
 def check(rule: Rule, ctx: Context) -> list[Finding]:
-    patterns, exclude = rule.params["cells"], rule.params.get("exclude", [])
+    patterns, exclude = tuple(rule.params["cells"]), tuple(rule.params.get("exclude", []))
     out: list[Finding] = []
-    for address, cell in ctx.report.cells.items():
-        if not any(fnmatchcase(address, p) for p in patterns) or any(fnmatchcase(address, p) for p in exclude):
-            continue
+    for address in _selected(patterns, exclude, tuple(ctx.report.cells)):
+        cell = ctx.report.cells[address]
         if cell.status != "ok" or cell.value is None or _valid(cell.value, rule.params["type"]):
             continue
         out.append(ctx.finding(rule, {"cell": address, "label": ctx.cell_label(address), "raw": cell.raw},

@@ -7,6 +7,7 @@ layout the report used (`t3.other*.{col}` is one row in 2019, three in 2021). No
 from __future__ import annotations
 
 from fnmatch import fnmatchcase
+from functools import lru_cache
 
 from gkcheck.engine.context import Context, Equation, Finding, fill
 from gkcheck.rulepack import Rule
@@ -28,15 +29,41 @@ def _bindings(rule: Rule, table: TableDef) -> list[dict[str, str]]:
 
 def expand(patterns: list[str], binding: dict[str, str], cells: list[str]) -> list[str]:
     """Concrete addresses for the patterns, in the order of `cells`, each once."""
+    return list(_expand(tuple(fill(p, binding) for p in patterns), tuple(cells)))
+
+
+@lru_cache(maxsize=8192)
+def _expand(patterns: tuple[str, ...], cells: tuple[str, ...]) -> tuple[str, ...]:
     out: dict[str, None] = {}
     known = set(cells)
-    for pattern in patterns:
-        concrete = fill(pattern, binding)
+    for concrete in patterns:
         if "*" in concrete:
             out.update((c, None) for c in cells if fnmatchcase(c, concrete))
         elif concrete in known:
             out[concrete] = None
-    return list(out)
+    return tuple(out)
+
+
+Step = tuple[dict[str, str], list[str], list[str]]
+_PLANS: dict[tuple[int, int, tuple[str, ...]], tuple[Rule, TableDef, list[Step]]] = {}
+MAX_PLANS = 4096
+
+
+def plan(rule: Rule, table: TableDef, extra: tuple[str, ...] = ()) -> list[Step]:
+    """The rule compiled for one table layout: (binding, lhs addresses, rhs addresses) for each `for_each`
+    binding; `extra` are cells the report adds to the template (e.g. an 法人或其他组织小计 column).
+    Computed once per rule, layout and extra cells, then reused for every report."""
+    key = (id(rule), id(table), extra)
+    hit = _PLANS.get(key)
+    if hit is not None and hit[0] is rule and hit[1] is table:
+        return hit[2]
+    cells = table.cells() + list(extra)
+    steps = [(b, expand(rule.params["lhs"], b, cells), expand(rule.params["rhs"], b, cells))
+             for b in _bindings(rule, table)]
+    if len(_PLANS) >= MAX_PLANS:
+        _PLANS.clear()
+    _PLANS[key] = (rule, table, steps)  # holding rule and table keeps their ids from being reused
+    return steps
 
 
 def check(rule: Rule, ctx: Context) -> list[Finding]:
@@ -44,14 +71,9 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
     if not ctx.present(name):
         return []
     table = ctx.table(name)
-    cells = table.cells()
-    template_cells = set(cells)
-    cells += [a for a in ctx.report.cells if a.startswith(f"{name}.") and a not in template_cells]  # added columns
     blank_as_zero = rule.params.get("blank_as_zero", True)
     out: list[Finding] = []
-    for binding in _bindings(rule, table):
-        lhs = expand(rule.params["lhs"], binding, cells)
-        rhs = expand(rule.params["rhs"], binding, cells)
+    for binding, lhs, rhs in plan(rule, table, ctx.extra_cells(name, table)):
         involved = [ctx.report.cells.get(a) for a in lhs + rhs]
         if not lhs or not rhs or any(c is None or c.status in ("unreadable", "missing") for c in involved):
             continue
@@ -59,7 +81,7 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
             continue
         left = sum(ctx.report.value(a) or 0 for a in lhs)
         right = sum(ctx.report.value(a) or 0 for a in rhs)
-        equation = Equation(rule=rule.id, lhs=lhs, rhs=rhs, residual=left - right)
+        equation = Equation(rule=rule.id, lhs=list(lhs), rhs=list(rhs), residual=left - right)
         ctx.equations.append(equation)
         if equation.holds:
             continue
