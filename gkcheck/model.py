@@ -119,7 +119,11 @@ class Report:
         return cell.value if cell else None
 
     def to_dict(self) -> dict[str, Any]:
-        data = _plain(self)
+        data = {
+            name: ({a: {"value": c.value, "raw": c.raw, "source": dict(c.source), "status": c.status}
+                    for a, c in self.cells.items()} if name == "cells" else _plain(getattr(self, name)))
+            for name in _field_names(Report)
+        }
         data["schema_version"] = SCHEMA_VERSION
         return data
 
@@ -154,9 +158,13 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if kind is dict:
         return {k: _plain(v) for k, v in value.items()}
+    if not is_dataclass(value):
+        return value
+    return {name: _plain(getattr(value, name)) for name in _field_names(kind)}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
     names = _FIELD_NAMES.get(kind)
     if names is None:
-        if not is_dataclass(value):
-            return value
-        names = _FIELD_NAMES.setdefault(kind, tuple(f.name for f in fields(value)))
-    return {name: _plain(getattr(value, name)) for name in names}
+        names = _FIELD_NAMES.setdefault(kind, tuple(f.name for f in fields(kind)))
+    return names

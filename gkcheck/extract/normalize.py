@@ -19,11 +19,16 @@ def norm(text: str) -> str:
     return _NUM_PUNCT.sub(r"\1.", text)
 
 
+@lru_cache(maxsize=4096)
+def _regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
 def matches(text: str, patterns: tuple[str, ...] | list[str]) -> bool:
     """True when normalised `text` contains a pattern; patterns starting with ^ are regular expressions."""
     for pattern in patterns:
         if pattern.startswith("^"):
-            if re.search(pattern, text):
+            if _regex(pattern).search(text):
                 return True
         elif norm(pattern) in text:
             return True
