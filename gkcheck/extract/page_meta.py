@@ -48,6 +48,9 @@ META_TAGS = {
     "contentsource": "issuer_hint", "articletitle": "title", "title": "title", "sitename": "site",
     "columnname": "column", "maketime": "written",
 }
+_META_NAMES = {"pubdate": "PubDate", "publishdate": "PublishDate", "articlepublishdate": "ArticlePublishDate",
+               "publishtime": "PublishTime", "contentsource": "ContentSource", "articletitle": "ArticleTitle",
+               "sitename": "SiteName", "columnname": "ColumnName", "maketime": "MakeTime"}
 
 _SEP = "[\\s\u200b]*"
 _LABEL_RE = re.compile(
@@ -178,7 +181,7 @@ def read_page_meta(source: Source) -> PageMeta:
         if key.startswith("meta:") and value.strip():
             name = key[5:]
             if name in META_TAGS:
-                page.fields.append(Field(META_TAGS[name], name, value.strip(), None, "meta"))
+                page.fields.append(Field(META_TAGS[name], _META_NAMES.get(name, name), value.strip(), None, "meta"))
     for grid in source.tables:
         if len(grid.rows) > 12 or grid.line > HEAD_LINES:
             continue

@@ -1,0 +1,249 @@
+"""Documents that only look like annual reports: not scored, not ranked, one-line Chinese reason.
+
+Letters and notices about disclosure work, work points and their 落实情况, budget/final-account documents, a
+checker's comparison output quoting two reports, blank templates — and the real reports that merely mention
+such things, which must stay annual reports. All names and texts are invented.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pytest
+from helpers import CORPUS, check_bytes, corpus, findings_of, needs_corpus, rule_ids
+from synth import build_docx, build_html, document_blocks, html_table, synth_values
+
+from gkcheck.engine import run
+from gkcheck.pipeline import extract_file
+from gkcheck.render import ranked
+from gkcheck.rulepack import load_profile, load_rules
+
+VALUES = synth_values("2021", 7)
+BLANK = {address: None for address in VALUES}
+
+
+def verdict(data: bytes | str, name: str = "doc.html") -> dict[str, Any]:
+    return check_bytes(data, name)
+
+
+def assert_not_report(result: dict[str, Any], *words: str) -> str:
+    """Not a report, not scored, the only finding says why in one line naming the class."""
+    doc = result["document"]
+    assert doc["kind"] == "not_annual_report"
+    assert result["score"]["total"] is None and result["score"]["reason"]
+    assert rule_ids(result) == ["doc.kind.not_report"]
+    reason = doc["kind_reason"]
+    assert "\n" not in reason and all(w in reason for w in words), reason
+    return reason
+
+
+def page(title: str, body: str, catalogue: str = "") -> bytes:
+    return f"""<html><head><meta charset="gbk"><title>{html.escape(title)}_示例市人民政府</title></head><body>
+<div class="crumb">当前位置：首页 &gt; 政府信息公开 &gt; 通知公告</div>{catalogue}
+<h1>{html.escape(title)}</h1><div class="info">发布日期：2023-12-05 来源：示例市人民政府办公室</div>
+<div id="zoom">{body}</div></body></html>""".encode("gbk")
+
+
+def paras(*texts: str) -> str:
+    return "".join(f"<p>{html.escape(t)}</p>" for t in texts)
+
+
+# --------------------------------------------------------------------------- letters and notices
+
+
+def test_notice_about_compiling_the_annual_reports():
+    title = "示例市人民政府办公室关于做好2023年度政府信息公开工作年度报告编制发布工作的通知"
+    body = paras(
+        "各区县人民政府，市政府各部门：",
+        "为做好2023年度政府信息公开工作年度报告编制和发布工作，现就有关事项通知如下：",
+        "一、严格按照《中华人民共和国政府信息公开工作年度报告格式》编制，主动公开、依申请公开、行政复议和"
+        "行政诉讼等统计数据要真实准确。",
+        "二、市政府各部门应于2024年1月31日前、各区县人民政府应于2024年3月31日前在门户网站公开年度报告。",
+        "示例市人民政府办公室", "2023年12月5日")
+    result = verdict(page(title, body))
+    assert_not_report(result, "函件或通知", "编制发布工作的通知")
+    assert result["document"]["issuer"] == "示例市人民政府办公室"
+
+
+def test_letter_in_plain_text():
+    text = "\n".join([
+        "示例县教育局关于报送2023年政府信息公开工作年度报告的函",
+        "县政府办公室：",
+        "根据《中华人民共和国政府信息公开条例》第五十条要求，现将我局2023年政府信息公开工作年度报告报送你们，"
+        "请审阅。",
+        "附件：示例县教育局2023年政府信息公开工作年度报告",
+        "示例县教育局", "2024年1月15日"])
+    assert_not_report(verdict(text, "letter.txt"), "函件或通知")
+
+
+# --------------------------------------------------------------------------- work points and their implementation
+
+
+def test_work_points_notice_with_disclosure_sections_but_no_tables():
+    catalogue = ("<table class='xxgk'><tr><td>索引号</td><td>000000000/2024-00031</td><td>主题分类</td>"
+                 "<td>政务公开</td></tr><tr><td>发文机关</td><td>示例市人民政府办公室</td><td>成文日期</td>"
+                 "<td>2024-04-18</td></tr><tr><td>标题</td><td colspan='3'>示例市2024年政务公开工作要点</td></tr>"
+                 "<tr><td>发文字号</td><td>示政办〔2024〕9号</td><td>发布日期</td><td>2024-04-22</td></tr></table>")
+    body = paras(
+        "一、深化主动公开，围绕稳经济、促发展加大政策发布和解读力度。",
+        "二、规范依申请公开，完善收到和处理政府信息公开申请的办理流程。",
+        "三、做好政府信息公开行政复议、行政诉讼的应诉工作，降低纠错率。",
+        "四、针对存在的主要问题及改进情况开展专项整改，年底前完成。",
+        "五、其他需要报告的事项按年度报告格式要求一并报告。")
+    result = verdict(page("示例市2024年政务公开工作要点", body, catalogue))
+    assert_not_report(result, "工作要点")
+    doc = result["document"]
+    assert doc["issuer"] == "示例市人民政府办公室" and doc["published"]["date"] == "2024-04-22"
+
+
+def test_implementation_report_of_the_work_points():
+    text = "\n".join([
+        "示例区2023年政务公开工作要点落实情况",
+        "2023年，我区认真落实年度政务公开工作要点，现将落实情况报告如下。",
+        "一、主动公开方面，全年主动公开政府信息一千余条。",
+        "二、依申请公开方面，依法按时答复全部申请。"])
+    assert_not_report(verdict(text, "luoshi.txt"), "落实情况")
+
+
+# --------------------------------------------------------------------------- budgets and final accounts
+
+
+def test_department_budget_document():
+    table = ("<table border='1'><tr><td>收入</td><td>预算数</td><td>支出</td><td>预算数</td></tr>"
+             "<tr><td>一般公共预算拨款收入</td><td>1,234.56</td><td>教育支出</td><td>1,100.00</td></tr>"
+             "<tr><td>收入总计</td><td>1,234.56</td><td>支出总计</td><td>1,234.56</td></tr></table>")
+    body = paras("第一部分 示例县教育局概况", "一、部门主要职责", "二、部门预算单位构成",
+                 "第二部分 2024年部门预算情况说明", "一、收支预算总体情况") + table + paras(
+                 "三、“三公”经费预算情况说明", "第三部分 名词解释")
+    result = verdict(page("示例县教育局2024年部门预算公开说明", body))
+    assert_not_report(result, "预算或决算")
+
+
+def test_final_accounts_in_text():
+    text = "\n".join(["示例市财政局2023年度部门决算", "目录", "第一部分 部门概况", "第二部分 2023年度部门决算表",
+                      "一、收入支出决算总表", "二、收入决算表", "三、支出决算表"])
+    assert_not_report(verdict(text, "juesuan.txt"), "预算或决算")
+
+
+# --------------------------------------------------------------------------- a checker's comparison output
+
+
+def test_comparison_output_with_an_audit_heading():
+    text = "\n".join([
+        "# 年报数据比对结果",
+        "",
+        "比对对象：《示例区人民政府2023年政府信息公开工作年度报告》与《示例区人民政府2024年政府信息公开工作年度报告》",
+        "",
+        "| 单元格 | 2023年 | 2024年 | 说明 |",
+        "| --- | --- | --- | --- |",
+        "| 表三 本年新收 总计 | 21 | 95 | 口径不同 |",
+        "| 表四 行政复议 总计 | 0 | 3 | 2023年应为11，勾稽关系不一致 |",
+    ])
+    assert_not_report(verdict(text, "compare.md"), "比对或审核")
+
+
+def test_checker_output_quoting_two_reports_without_a_heading_of_its_own():
+    text = "\n".join([
+        "示例区人民政府2023年政府信息公开工作年度报告",
+        "示例区人民政府2024年政府信息公开工作年度报告",
+        "1. 表四“行政复议”总计填写为0，按分项之和应为11，勾稽关系不一致，疑似错填。",
+        "2. 2024年“上年结转”与2023年“结转下年度”逐列比对一致。",
+        "3. 表三“（六）其他处理”为单行，与2021年格式不符。",
+    ])
+    reason = assert_not_report(verdict(text, "audit.txt"), "多份不同的年度报告")
+    assert "2023年" in reason and "2024年" in reason
+
+
+# --------------------------------------------------------------------------- blank templates
+
+
+def test_blank_template_docx_titled_as_the_format():
+    data = build_docx("2021", BLANK, title="政府信息公开工作年度报告格式", published=None, issuer="（单位名称）")
+    result = verdict(data, "format.docx")
+    assert_not_report(result, "格式模板")
+    assert {t: i["status"] for t, i in result["report"]["tables"].items()} == {
+        "t2": "blank", "t3": "blank", "t4": "blank"}
+
+
+def test_blank_tables_without_an_issuer_are_a_template():
+    data = build_html("2021", BLANK, title="2021年政府信息公开工作年度报告", published=None, issuer="（单位名称）")
+    assert_not_report(verdict(data), "未填写")
+
+
+def test_blank_tables_of_a_named_issuer_stay_a_report_with_findings():
+    data = build_html("2021", BLANK, issuer="示例县人民政府", published="2022-03-20")
+    result = verdict(data)
+    assert result["document"]["kind"] == "annual_report" and result["score"]["total"] is not None
+    assert findings_of(result, "table.present")
+
+
+# --------------------------------------------------------------------------- real reports that mention such things
+
+
+def report_with_sidebar_first() -> bytes:
+    blocks = document_blocks("2021", VALUES, year=2023, issuer="示例县教育局", published="2024-01-20")
+    body = "".join(html_table(p) if k == "table" else f"<p>{html.escape(str(p))}</p>" for k, p in blocks[1:]
+                   if k != "meta")
+    side = ("<div class='left'><ul><li>示例县2023年政务公开工作要点</li><li>关于报送2023年度预决算的通知</li>"
+            "<li>示例县教育局2024年部门预算</li></ul></div>")
+    return (f"<html><body>{side}<h1>{blocks[0][1]}</h1><p>发布日期：2024-01-20</p>{body}</body></html>"
+            ).encode()
+
+
+def test_sidebar_links_above_the_title_do_not_make_a_report_a_look_alike():
+    result = verdict(report_with_sidebar_first())
+    doc = result["document"]
+    assert (doc["kind"], doc["issuer"], doc["year"]) == ("annual_report", "示例县教育局", 2023)
+    assert result["score"]["total"] is not None
+
+
+def test_report_published_under_a_cover_notice_is_a_report():
+    blocks = document_blocks("2021", VALUES, year=2023, issuer="示例县人民政府", published="2024-03-20")
+    body = "".join(html_table(p) if k == "table" else f"<p>{html.escape(str(p))}</p>" for k, p in blocks
+                   if k != "meta")
+    data = f"<html><body><h1>关于公布示例县2023年政府信息公开工作年度报告的通知</h1>{body}</body></html>"
+    result = verdict(data)
+    assert result["document"]["kind"] == "annual_report" and result["document"]["year"] == 2023
+
+
+def test_report_that_mentions_work_points_and_budgets_in_its_body():
+    text = "\n".join([
+        "示例县财政局2023年政府信息公开工作年度报告",
+        "认真落实2023年政务公开工作要点",
+        "部门预算决算公开",
+        *[str(p) for k, p in document_blocks("2021", VALUES, year=2023, issuer="示例县财政局",
+                                               published="2024-01-20")[1:] if k in ("para", "heading")],
+    ])
+    result = verdict(text, "r.txt")
+    assert result["document"]["kind"] == "annual_report"
+
+
+# --------------------------------------------------------------------------- shared corpus
+
+
+@pytest.fixture(scope="module")
+def corpus_results() -> dict[str, dict]:
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not beside the checkout")
+    rules, profile = load_rules(), load_profile()
+    names = ("002_d89e21f17307f581.txt", "template-2021-tables-blank.docx", "huaian-2024.pdf")
+    return {n: run(extract_file(corpus(n)), rules, profile) for n in names}
+
+
+@needs_corpus
+def test_corpus_blank_template_is_not_scored_and_not_ranked(corpus_results):
+    result = corpus_results["template-2021-tables-blank.docx"]
+    assert_not_report(result, "格式模板")
+    order = ranked([result, corpus_results["huaian-2024.pdf"]])
+    assert [(rank, r["file"].rsplit("/", 1)[-1]) for rank, r in order] == [
+        ("1", "huaian-2024.pdf"), ("", "template-2021-tables-blank.docx")]
+
+
+@needs_corpus
+def test_corpus_work_points_notice_reason(corpus_results):
+    result = corpus_results["002_d89e21f17307f581.txt"]
+    assert_not_report(result, "工作要点的通知", "函件或通知")
+    doc = result["document"]
+    assert doc["issuer"] == "福州市人民政府办公厅"
+    assert (doc["published"]["date"], doc["published"]["source"]) == ("2021-06-09", "page")
