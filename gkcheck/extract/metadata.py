@@ -26,6 +26,7 @@ _PERIOD = re.compile(
 _MARKUP = re.compile(r"^(?:#{1,6}\s*|>\s*|[-*+]\s+|\*\*|__)+|(?:\*\*|__)$")
 _PRINT_STAMP = re.compile(  # a browser's print header: 2025/1/10 10:15 before the page title
     r"^\s*(?:19|20)\d{2}[/-]\d{1,2}[/-]\d{1,2}\s*(?:(?:上午|下午)?\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*")
+_CONTROL = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x1f\x7f-\x9f]")
 _QUOTES = "《》“”\"'「」『』【】[]"
 _GOV_SUFFIX = ("人民政府", "政府", "管委会", "管理委员会", "行政公署")
 _DEPT_MARKS = ("局", "委", "厅", "办公室", "办公厅", "中心", "院", "署", "处", "所", "站", "办", "部", "会", "队")
@@ -38,7 +39,7 @@ LEGACY_MARKS = ("概述", "收费及减免", "指标名称", "计量单位", "�
 
 def clean_heading(text: str) -> str:
     """A line as a heading: no markdown marks, print timestamps, quotes, site-name tails or spaces."""
-    text = _MARKUP.sub("", text.strip())
+    text = _MARKUP.sub("", _CONTROL.sub("", text).strip())
     text = _PRINT_STAMP.sub("", text)
     text = _MARKUP.sub("", text.strip())
     text = re.sub(r"[\s\u200b]+", "", text)
