@@ -11,8 +11,10 @@ import re
 from dataclasses import dataclass, field
 
 from gkcheck.extract.cells import detect_version, label_deviation, make_cell, match_row
+from gkcheck.extract.markdown import expand
 from gkcheck.extract.normalize import norm
 from gkcheck.extract.numbers import parse_number
+from gkcheck.extract.row_order import Unplaced, detached_blocks, place_unlabelled
 from gkcheck.model import CellValue
 from gkcheck.templates import TableDef, load_template, tables_by_version
 
@@ -20,6 +22,9 @@ _SECTION = re.compile(r"^[一二三四五六七八九十]+[、.．]\S{2,}")
 MAX_T3_LINES = 900  # a table with every cell on its own line and blank lines between them
 _T4_HEADER = ("结果维持", "行政复议", "复议后起诉", "直接起诉")
 _T4_START = ("结果维持", "尚未审结", "维持纠正", "行政复议行政诉讼", "复议后起诉")
+ROW_ORDER_NOTE = "row_order_uncertain"
+ROW_ORDER_REASON = "row_order"
+DETACHED_SPAN = 80  # lines between the first 表三 label and its numbers when labels are written apart
 
 
 @dataclass
@@ -67,24 +72,48 @@ def _tokens(lines: list[str], start: int, end: int, table: TableDef) -> list[Tok
     return tokens
 
 
-def _assign(tokens: list[Token], table: TableDef) -> dict[str, list[Token]]:
+@dataclass
+class Assignment:
+    """Numbers per template row, and rows whose numbers cannot be placed with certainty (key → line)."""
+
+    rows: dict[str, list[Token]]
+    uncertain: dict[str, int] = field(default_factory=dict)
+
+
+def _assign(tokens: list[Token], table: TableDef) -> Assignment:
     """Anchor number runs on row labels: numbers follow their label, or precede it when the label's
-    cell was vertically centred (the PDF text then prints the numbers first)."""
+    cell was vertically centred (the PDF text then prints the numbers first). Label columns written out
+    apart from their numbers, and numbers after labels that match no row, are placed by template order."""
     widths = {r.key: len(table.row_columns(r)) for r in table.rows}
-    rows: dict[str, list[Token]] = {}
+    order = [r.key for r in table.rows]
+    placed = detached_blocks(tokens, order, widths)
+    rows: dict[str, list[Token]] = dict(placed.rows)
+    first_line: dict[str, int] = {}
+    lines_with_numbers = {t.line for t in tokens if t.kind == "num"}
+    text_lines = {t.line: t.value for t in tokens if t.kind == "text"}
+    unplaced: list[Unplaced] = []
     current: str | None = None
     orphans: list[Token] = []
-    for tok in tokens:
+
+    def drop_orphans() -> None:
+        for group in _line_groups([t for t in orphans if t.line in text_lines]):
+            unplaced.append(Unplaced(group[0].line, text_lines[group[0].line], group))
+        orphans.clear()
+
+    for i, tok in enumerate(tokens):
+        if i in placed.consumed:
+            continue
         if tok.kind == "label":
-            if tok.row == current or tok.row in rows:
+            if tok.row == current or tok.row in rows or tok.row in placed.uncertain:
                 continue  # a wrapped label line matching the same row again
+            first_line[tok.row] = tok.line
             width = widths[tok.row]
-            if len(orphans) >= width:
+            if len(orphans) >= width and tok.line not in lines_with_numbers:
                 rows[tok.row] = orphans[:width]
-                orphans = orphans[width:]
+                del orphans[:width]
                 current = None
             else:
-                orphans = []
+                drop_orphans()  # a label with numbers on its own line: earlier numbers are not its
                 rows[tok.row] = []
                 current = tok.row
         elif tok.kind == "num":
@@ -95,8 +124,25 @@ def _assign(tokens: list[Token], table: TableDef) -> dict[str, list[Token]]:
             else:
                 orphans.append(tok)
         elif len(norm(tok.value)) > 2:
-            orphans = []  # text between numbers and a label: those numbers belong to something else
-    return rows
+            drop_orphans()  # text between numbers and a label: those numbers belong to something else
+    drop_orphans()
+    for key, toks in placed.rows.items():
+        first_line.setdefault(key, toks[0].line if toks else 0)
+    uncertain = dict(placed.uncertain)
+    place_unlabelled(rows, first_line, unplaced, order, widths, uncertain)
+    for key in uncertain:
+        rows.pop(key, None)
+    return Assignment(rows, uncertain)
+
+
+def _line_groups(tokens: list[Token]) -> list[list[Token]]:
+    groups: list[list[Token]] = []
+    for tok in tokens:
+        if groups and groups[-1][-1].line == tok.line:
+            groups[-1].append(tok)
+        else:
+            groups.append([tok])
+    return groups
 
 
 def _find(lines: list[str], start: int, end: int, pred) -> int | None:
@@ -122,10 +168,16 @@ def _deviations(tokens: list[Token], table: TableDef) -> list[dict]:
     return out
 
 
-def _fill(table: TableDef, rows: dict[str, list[Token]]) -> dict[str, CellValue]:
+def _fill(table: TableDef, assigned: Assignment) -> dict[str, CellValue]:
     cells: dict[str, CellValue] = {}
     for row in table.rows:
-        toks = rows.get(row.key)
+        if row.key in assigned.uncertain:
+            source = {"line": assigned.uncertain[row.key] + 1, "uncertain": ROW_ORDER_REASON}
+            for col in table.row_columns(row):
+                cells[f"{table.name}.{row.key}.{col}"] = CellValue(value=None, raw="", source=dict(source),
+                                                                   status="unreadable")
+            continue
+        toks = assigned.rows.get(row.key)
         if toks is None:
             continue
         for col, tok in zip(table.row_columns(row), toks):
@@ -133,12 +185,22 @@ def _fill(table: TableDef, rows: dict[str, list[Token]]) -> dict[str, CellValue]
     return cells
 
 
+def _result(version: str, table: TableDef, tokens: list[Token], start: int, end: int) -> TextTable:
+    """A rebuilt table from its tokens: cells, uncertain rows noted, label deviations."""
+    assigned = _assign(tokens, table)
+    result = TextTable(version=version, cells=_fill(table, assigned), start=start, end=end,
+                       label_deviations=_deviations(tokens, table))
+    if assigned.uncertain:
+        result.notes.append(ROW_ORDER_NOTE)
+    return result
+
+
 def _t3(lines: list[str], year_default: str) -> TextTable | None:
-    start = None
-    for i, line in enumerate(lines):
-        if "本年新收" in norm(line) and _has_numbers_near(lines, i):
-            start = i
-            break
+    labels = [i for i, line in enumerate(lines) if "本年新收" in norm(line)]
+    start = next((i for i in labels if _has_numbers_near(lines, i)), None)
+    if start is None:  # a label column written apart from its numbers
+        start = next((i for i in labels if len(norm(lines[i])) <= 40 and
+                      _has_numbers_near(lines, i, DETACHED_SPAN)), None)
     if start is None:
         return None
     # numbers printed before the first label belong to the region too
@@ -147,6 +209,8 @@ def _t3(lines: list[str], year_default: str) -> TextTable | None:
     anchor = load_template(year_default).tables["t3"]
     end = _find(lines, start + 1, start + MAX_T3_LINES, lambda s: "结转下年度" in s) or start + MAX_T3_LINES
     end = min(len(lines), end + 20)
+    while end < len(lines) and not split_line(lines[end])[0]:
+        end += 1  # number lines of a label column written apart
     stop = _find(lines, start + 1, end, lambda s: any(h in s for h in _T4_HEADER) or _SECTION.match(s) and
                  "本年度办理结果" not in s and not match_row(s, anchor))
     if stop is not None:
@@ -154,10 +218,8 @@ def _t3(lines: list[str], year_default: str) -> TextTable | None:
     version = detect_version("".join(lines[start:end]), tables_by_version("t3"), year_default)
     table = _with_added_column(load_template(version).tables["t3"], lines[start:end])
     tokens = _tokens(lines, start, end, table)
-    rows = _assign(tokens, table)
-    result = TextTable(version=version, cells=_fill(table, rows), start=start, end=end,
-                       label_deviations=_deviations(tokens, table))
-    if version == "2019" and "other" in rows:
+    result = _result(version, table, tokens, start, end)
+    if version == "2019" and any(a.startswith("t3.other.") for a in result.cells):
         result.notes.append("other_single_row")
     return result
 
@@ -191,10 +253,7 @@ def _t2(lines: list[str], end_hint: int | None, year_default: str) -> TextTable 
     versions = tables_by_version("t2")
     version = detect_version("".join(lines[start:end]), versions, year_default)
     table = versions[version]
-    tokens = _tokens(lines, start, end, table)
-    rows = _assign(tokens, table)
-    return TextTable(version=version, cells=_fill(table, rows), start=start, end=end,
-                     label_deviations=_deviations(tokens, table))
+    return _result(version, table, _tokens(lines, start, end, table), start, end)
 
 
 def _t4(lines: list[str], start_hint: int, year_default: str) -> TextTable | None:
@@ -224,7 +283,31 @@ def _t4(lines: list[str], start_hint: int, year_default: str) -> TextTable | Non
 
 
 def rebuild_tables(lines: list[str], year_default: str) -> dict[str, TextTable]:
-    """Find and rebuild 表二/表三/表四 in flattened text; tables not found are left out."""
+    """Find and rebuild 表二/表三/表四 in flattened text (markdown pipe tables laid out as text lines);
+    tables not found are left out. Line numbers refer to the document's lines."""
+    expanded, origin = expand(lines)
+    found = _rebuild(expanded, year_default)
+    if len(expanded) != len(lines) or origin != list(range(len(lines))):
+        for table in found.values():
+            _to_document_lines(table, origin)
+    return found
+
+
+def _to_document_lines(table: TextTable, origin: list[int]) -> None:
+    def back(i: int) -> int:
+        return origin[min(max(i, 0), len(origin) - 1)] if origin else i
+
+    table.start, table.end = back(table.start), back(table.end - 1) + 1 if table.end else 0
+    for cell in table.cells.values():
+        if "line" in cell.source:
+            cell.source["line"] = back(cell.source["line"] - 1) + 1
+    for dev in table.label_deviations:
+        location = dev.get("location") or {}
+        if "line" in location:
+            location["line"] = back(location["line"] - 1) + 1
+
+
+def _rebuild(lines: list[str], year_default: str) -> dict[str, TextTable]:
     found: dict[str, TextTable] = {}
     t3 = _t3(lines, year_default)
     if t3:
