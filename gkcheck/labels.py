@@ -24,7 +24,7 @@ PUBLISHED_SOURCE_LABELS = {
     "signature": "落款日期",
     "data": "数据文件",
 }
-TABLE_SHORT_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
+TABLE_SHORT_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四", "legacy": "附表"}
 
 
 def published_evidence(published: dict | None) -> str:

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from gkcheck.extract.legacy_table import TABLE as LEGACY_TABLE
+from gkcheck.extract.legacy_table import table_of as legacy_table_of
 from gkcheck.labels import TABLE_SHORT_NAMES
 from gkcheck.model import Report
 from gkcheck.rulepack import Rule
@@ -65,6 +67,8 @@ class Context:
 
     def table(self, name: str) -> TableDef:
         """The template definition matching the layout the report actually used for this table."""
+        if name == LEGACY_TABLE:
+            return legacy_table_of(self.report.cells)
         info = self.report.tables.get(name)
         version = (info.template if info and info.template else None) or self.default_version()
         return load_template(version).tables[name]

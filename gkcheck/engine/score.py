@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cache
 from typing import Any
 
 from gkcheck.engine.context import Finding
 from gkcheck.extract.metadata import deadline
 from gkcheck.model import Report
-from gkcheck.rulepack import Profile
+from gkcheck.rulepack import Profile, load_profile
 
 NO_SCORE = {
     "not_annual_report": "不是政府信息公开工作年度报告",
-    "legacy_annual_report": "2019年前的旧格式年度报告，现行年报模板不适用",
 }
+LEGACY_PROFILE = "legacy"  # pre-2019 reports are scored with their own profile (rules/profiles/legacy.yaml)
+
+
+@cache
+def _legacy_profile() -> Profile:
+    return load_profile(LEGACY_PROFILE)
 
 
 def score(report: Report, findings: list[Finding], profile: Profile, verified: bool = True) -> dict[str, Any]:
@@ -25,6 +31,8 @@ def score(report: Report, findings: list[Finding], profile: Profile, verified: b
     if kind in NO_SCORE:
         return {"total": None, "reason": NO_SCORE[kind], "categories": {},
                 "profile": profile.name}
+    if kind == "legacy_annual_report" and profile.name != LEGACY_PROFILE:
+        profile = _legacy_profile()
     lost: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for f in findings:
         points = profile.rules.get(f.rule, profile.deductions[f.severity]) if f.severity != "info" else \

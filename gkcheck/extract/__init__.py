@@ -7,6 +7,7 @@ import re
 from gkcheck.errors import ReadError
 from gkcheck.extract import metadata as meta
 from gkcheck.extract.doc_kind import KindInput, classify
+from gkcheck.extract.legacy_table import add_legacy_table
 from gkcheck.extract.normalize import norm
 from gkcheck.extract.page_meta import read_page_meta
 from gkcheck.extract.pubdate import published_date
@@ -99,6 +100,8 @@ def extract(source: Source) -> Report:
     for a in attachments:
         a.present = a.table is not None and report.tables[a.table].status in ("present", "blank")
     report.attachments = attachments
+    if kind == "legacy_annual_report":
+        add_legacy_table(report, lines)
     return report
 
 

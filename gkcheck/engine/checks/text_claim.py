@@ -88,6 +88,18 @@ def claims(rule: Rule, text: Text) -> list[tuple[re.Match[str], Figure]]:
             seen.add(match.start("n"))
             out.append((match, figure))
     out.sort(key=lambda item: item[0].start("n"))
+    return _without_parts(text, out)
+
+
+def _without_parts(text: Text, found: list[tuple[re.Match[str], Figure]]) -> list[tuple[re.Match[str], Figure]]:
+    """Drop the parts listed after a total the rule already read (`579574条，其中…443610条，…136006条`)."""
+    out: list[tuple[re.Match[str], Figure]] = []
+    for match, figure in found:
+        start = text.sentence_start(match.start())
+        totals = [m for m, _ in out if m.start() >= start]
+        if totals and "其中" in text.compact[totals[0].end():match.start()]:
+            continue
+        out.append((match, figure))
     return out
 
 
