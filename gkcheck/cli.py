@@ -184,7 +184,7 @@ def _check(files: list[Path], out_root: Path, fmt_list: list[str], rules: list, 
         elif not quiet:
             echo(render_text(record.as_result()).rstrip("\n"))
 
-    warm_up()
+    warm_up(readers=len(files) > jobs)
     preload_html()
     run = run_batch(files, job, LocalPool(limits, jobs), on_file=show, taken=foreign_names(out_root))
     code = run.exit_code

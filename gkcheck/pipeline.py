@@ -14,10 +14,13 @@ from gkcheck.templates import load_template, template_versions
 from gkcheck.terminal import display_name
 
 
-def warm_up() -> None:
-    """Load what every check needs (readers, templates) once, before files are handed to child processes."""
-    from gkcheck.read import docx as docx_reader  # noqa: F401
-    from gkcheck.read import html, pdf, text  # noqa: F401
+def warm_up(readers: bool = True) -> None:
+    """Load what every check needs (templates; with `readers`, every reader and its libraries) once, before
+    files are handed to worker processes. A run of a few files skips the readers: each worker then imports
+    only the ones its files need (PDF and Word support cost more to import than checking a page)."""
+    if readers:
+        from gkcheck.read import docx as docx_reader  # noqa: F401
+        from gkcheck.read import html, pdf, text  # noqa: F401
 
     for version in template_versions():
         load_template(version)

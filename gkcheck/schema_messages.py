@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
+if TYPE_CHECKING:
+    import jsonschema
 
 TYPE_NAMES = {
     "object": "映射（键: 值）", "array": "列表", "string": "文字", "integer": "整数", "number": "数字",

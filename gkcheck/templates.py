@@ -94,7 +94,7 @@ def _columns(items: list[dict]) -> dict[str, Column]:
 
 def _load_yaml(path: Path) -> dict:
     with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @cache

@@ -1,5 +1,6 @@
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -8,6 +9,8 @@ import pytest
 from hypothesis import settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The tests use a cache folder of their own (validated rule packs, compiled page templates), never the user's.
+os.environ.setdefault("GKCHECK_CACHE_DIR", tempfile.mkdtemp(prefix="gkcheck-test-cache-"))
 
 # CI must be repeatable: the default profile replays the same examples every run. Explore with fresh
 # random inputs: pytest tests/test_fuzz.py --hypothesis-profile=explore

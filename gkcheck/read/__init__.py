@@ -6,8 +6,6 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-import jsonschema
-
 from gkcheck.errors import GkError, ReadError
 from gkcheck.model import Source
 from gkcheck.paths import SCHEMAS_DIR
@@ -46,6 +44,8 @@ def read_json(data: bytes, path: str) -> Source:
         raise ReadError(f"JSON 无法解析：{exc}") from exc
     if not isinstance(payload, dict) or "document" not in payload or "cells" not in payload:
         raise ReadError("JSON 文件不是报告数据格式（缺少 document 或 cells）")
+    import jsonschema  # only JSON input needs it
+
     validator = jsonschema.Draft202012Validator(json.loads((SCHEMAS_DIR / "report.schema.json").read_text("utf-8")))
     error = jsonschema.exceptions.best_match(validator.iter_errors(payload))
     if error is not None:

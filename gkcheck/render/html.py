@@ -61,8 +61,14 @@ def preload() -> None:
 def _env() -> Environment:
     """Jinja2 environment (one per process, so templates compile once); autoescape is on for every
     template, whatever its extension."""
+    from jinja2 import FileSystemBytecodeCache
+
+    from gkcheck.cache import folder
+
+    compiled = folder("jinja")  # compiled templates kept per user, so one-file runs skip compiling them
     return Environment(
         loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled else None,
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
