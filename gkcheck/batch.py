@@ -137,7 +137,8 @@ def _temp_name(name: str) -> str:
     return f".{name}.tmp"
 
 
-def write_files(out_dir: Path, files: dict[str, str], protected: frozenset[tuple[int, int]] = frozenset()) -> None:
+def write_files(out_dir: Path, files: dict[str, str | bytes],
+                protected: frozenset[tuple[int, int]] = frozenset()) -> None:
     """Write `{name: text}` into `out_dir` as a group: every file to its temporary name first, then all renamed
     into place, so a process killed while writing leaves only temporaries (which `discard_outputs` removes).
 
@@ -157,7 +158,8 @@ def write_files(out_dir: Path, files: dict[str, str], protected: frozenset[tuple
                 os.unlink(temp)
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
             written.append((temp, target))
-            contents.append(text.encode("utf-8-sig" if name.lower().endswith(".csv") else "utf-8", "replace"))
+            contents.append(text if isinstance(text, bytes) else
+                            text.encode("utf-8-sig" if name.lower().endswith(".csv") else "utf-8", "replace"))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(contents[-1])
         for (temp, target), data in zip(written, contents, strict=True):
@@ -347,13 +349,18 @@ def run_batch(paths: Sequence[Path], job: BatchJob, executor: Executor | None = 
     return BatchRun(out_dir, records, time.time() - started)
 
 
-def write_summaries(run: BatchRun, protected: frozenset[tuple[int, int]] = frozenset()) -> list[str]:
-    """Write the batch summaries (scorecard.csv, index.html) from the compact records; return their names."""
-    from gkcheck.render import render_csv
-    from gkcheck.render.html import render_index_html
+def write_summaries(run: BatchRun, protected: frozenset[tuple[int, int]] = frozenset(),
+                    summary: Any = None, formats: Sequence[str] = ("html",)) -> list[str]:
+    """Write the batch summaries (gkcheck/render/outputs.py) from `summary` (a BatchSummary fed by `on_file`
+    with every finding), else from the compact records; return the names written."""
+    from gkcheck.render.outputs import summary_files
+    from gkcheck.render.summary import BatchSummary
 
-    results = [r.as_result() for r in run.records]
-    files = {"scorecard.csv": render_csv(results), "index.html": render_index_html(results)}
+    if summary is None:
+        summary = BatchSummary()
+        for record in run.records:
+            summary.add(record.as_result(), record.failed_rules)
+    files = summary_files(summary, tuple(formats), str(run.out_dir))
     write_files(run.out_dir, files, protected)
     sync_folder(run.out_dir)
     return list(files)

@@ -20,9 +20,10 @@ from gkcheck.labels import SEVERITY_LABELS
 from gkcheck.options import finite_seconds
 from gkcheck.outdir import foreign_names, locked, prepare
 from gkcheck.pipeline import extract_file, warm_up
+from gkcheck.progress import Progress
 from gkcheck.read import DEFAULT_MAX_BYTES
-from gkcheck.render import render_text
 from gkcheck.render.html import preload as preload_html
+from gkcheck.render.summary import BatchSummary
 from gkcheck.rulepack import CHECKS_DIR, load_profile, load_rules, validate_dir
 from gkcheck.terminal import display_name, echo
 
@@ -178,23 +179,31 @@ def _check(files: list[Path], out_root: Path, fmt_list: list[str], rules: list, 
     protected = protected_files(files)
     job = BatchJob(rules, prof, tuple(fmt_list), out_root, max_bytes, protected)
 
+    progress = Progress(len(files), quiet=quiet, out=echo, err=lambda text: echo(text, err=True))
+    summary = BatchSummary(rules)
+
     def show(record: FileRecord) -> None:
-        if record.failed:
-            echo(f"✗ 无法检查 {display_name(record.file)}：{record.error}", err=True)
-        elif not quiet:
-            echo(render_text(record.as_result()).rstrip("\n"))
+        result = record.as_result()
+        summary.add(result, record.failed_rules)
+        progress.file_done(result)
 
     warm_up(readers=len(files) > jobs)
     preload_html()
     run = run_batch(files, job, LocalPool(limits, jobs), on_file=show, taken=foreign_names(out_root))
     code = run.exit_code
+    written: list[str] = []
     if len(run.records) > 1:
         try:
-            write_summaries(run, protected)
+            written = write_summaries(run, protected, summary, fmt_list)
         except GkError as exc:
             echo(f"✗ 无法写出汇总：{exc.message}", err=True)
             code = EXIT_UNREADABLE
+    progress.finish(summary.results, out_root, written or [n for fmt in fmt_list for n in _outputs_of(run, fmt)])
     return code
+
+
+def _outputs_of(run, fmt: str) -> list[str]:
+    return [r.outputs[fmt] for r in run.records if fmt in r.outputs]
 
 
 @main.command("extract", context_settings=CONTEXT)

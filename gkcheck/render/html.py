@@ -31,10 +31,10 @@ from gkcheck.render import (
     ranked,
     score_total,
     template_text,
-    timeliness_text,
     year_text,
 )
 from gkcheck.render.files import output_name
+from gkcheck.render.summary import BatchSummary, UnitRow
 from gkcheck.templates import TABLE_TITLES, Row, TableDef, load_template, template_versions
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -359,43 +359,91 @@ def render_html(result: dict) -> str:
     return _env().get_template("report.html.j2").render(**context)
 
 
-def _index_row(rank: str, result: dict, inputs: list[Path]) -> dict[str, Any]:
-    doc = document(result)
-    file = str(result.get("file") or "")
-    total = score_total(result)
-    if "outputs" in result:  # a batch record names its outputs; none when the page was not written
+def _href(result: dict, inputs: list[Path]) -> str:
+    """The report page of a result: the name the batch wrote (none when no page was written)."""
+    if "outputs" in result:
         page = (result.get("outputs") or {}).get("html")
-        href = quote(page) if page else ""
-    else:
-        href = quote(output_name(Path(file or "report"), ".html", inputs))
+        return quote(page) if page else ""
+    return quote(output_name(Path(str(result.get("file") or "report")), ".html", inputs))
+
+
+def _bar_chart(items: list[tuple[str, int]], *, width: int = 460, bar: int = 18, label_width: int = 200,
+               title: str = "") -> dict[str, Any]:
+    """A horizontal bar chart as plain numbers for an inline SVG (no script, no external resource)."""
+    top = max([n for _, n in items] + [1])
+    span = width - label_width - 40
+    bars = [{"label": label, "value": n, "y": i * (bar + 6), "width": round(span * n / top, 1),
+             "text_x": label_width + round(span * n / top, 1) + 6} for i, (label, n) in enumerate(items)]
+    return {"bars": bars, "width": width, "height": max(1, len(items)) * (bar + 6), "bar": bar,
+            "label_width": label_width, "title": title}
+
+
+def _histogram(bands: list[tuple[str, int]]) -> dict[str, Any]:
+    """Vertical bars of the score distribution, for an inline SVG."""
+    top = max([n for _, n in bands] + [1])
+    column, height = 40, 120
+    bars = [{"label": label, "value": n, "x": 30 + i * column, "height": round(height * n / top, 1),
+             "y": 10 + height - round(height * n / top, 1), "grade": _grade(float(label.split("–")[0]))}
+            for i, (label, n) in enumerate(bands)]
+    return {"bars": bars, "width": 30 + column * len(bands) + 10, "height": height + 50, "base": height + 10,
+            "column": column}
+
+
+def _unit_view(row: UnitRow, result: dict, categories: list[tuple[str, str]], inputs: list[Path]) -> dict[str, Any]:
     return {
-        "rank": rank,
-        "file": file,
-        "href": href,
-        "issuer": str(doc.get("issuer") or "未识别"),
-        "year": str(doc.get("year") or "—"),
-        "kind": "无法检查" if result.get("error") else kind_label(doc),
-        "error": str(result.get("error") or ""),
-        "score": fmt_score(total) if total is not None else "",
-        "reason": str((result.get("score") or {}).get("reason") or ""),
-        "grade": _grade(total),
-        "counts": counts(result),
-        "timeliness": timeliness_text(doc),
+        "rank": row.rank,
+        "unit": row.unit,
+        "file": row.file,
+        "href": "" if row.error else _href(result, inputs),
+        "kind": row.kind,
+        "year": str(row.year or "—"),
+        "score": fmt_score(row.score) if row.score is not None else "",
+        "sort_score": f"{row.score:.1f}" if row.score is not None else "-1",
+        "grade": _grade(row.score),
+        "categories": [{"key": key, "label": label,
+                        "text": ("未知" if key in row.category_notes else fmt_score(row.categories.get(key)))
+                        if row.categories.get(key) is not None else "—",
+                        "note": row.category_notes.get(key, ""),
+                        "sort": f"{row.categories[key]:.1f}" if row.categories.get(key) is not None else "-1",
+                        "grade": _grade(row.categories.get(key))} for key, label in categories],
+        "counts": row.counts,
+        "problems": row.problems,
+        "timeliness": row.timeliness,
+        "reason": row.reason,
+        "error": row.error,
     }
 
 
-def render_index_html(results: list[dict], inputs: list[Path] | None = None) -> str:
-    """A ranked scorecard page for a batch; each file links to its page `<name>.html` (named like
-    `write_output` names it; pass the same `inputs` set, by default the results' files)."""
-    paths = inputs if inputs is not None else [Path(str(r.get("file") or "report")) for r in results]
-    rows = [_index_row(rank, result, list(paths)) for rank, result in ranked(results)]
-    scored = [r for r in results if score_total(r) is not None]
-    average = sum(score_total(r) or 0.0 for r in scored) / len(scored) if scored else None
+def render_index_page(summary: BatchSummary, downloads: list[tuple[str, str]] | None = None,
+                      inputs: list[Path] | None = None) -> str:
+    """The batch's ranking page: units with category scores and main problems, sortable and filterable in the
+    page, charts of the score distribution and the most frequently failed rules, links to the tables."""
+    paths = inputs if inputs is not None else [Path(str(r.get("file") or "report")) for r in summary.results]
+    categories = summary.category_columns()
+    ranked_results = [result for _, result in ranked(summary.results)]
+    rows = [_unit_view(row, result, categories, list(paths))
+            for row, result in zip(summary.unit_rows(), ranked_results, strict=True)]
+    rules = summary.rule_rows()[:10]
     context = {
         "rows": rows,
-        "total": len(results),
-        "scored": len(scored),
-        "average": fmt_score(average) if average is not None else "—",
+        "categories": categories,
+        "totals": summary.totals(),
+        "average": fmt_score(summary.totals()["average"]),
+        "generated": summary.generated.strftime("%Y-%m-%d %H:%M"),
+        "version": summary.version if summary.rules else "",
+        "downloads": downloads or [],
+        "histogram": _histogram(summary.score_histogram()),
+        "rules_chart": _bar_chart([(f"{r.title or r.rule}", r.units) for r in rules]),
+        "rules": [{"rule": r.rule, "title": r.title, "units": r.units,
+                   "severity": SEVERITY_LABELS.get(r.severity, r.severity)} for r in rules],
     }
     return _env().get_template("index.html.j2").render(**context)
 
+
+def render_index_html(results: list[dict], inputs: list[Path] | None = None) -> str:
+    """The ranking page for plain check results (see `render_index_page`); each file links to its page named
+    as `write_output` names it (pass the same `inputs`, by default the results' files)."""
+    summary = BatchSummary()
+    for result in results:
+        summary.add(result)
+    return render_index_page(summary, inputs=inputs)
