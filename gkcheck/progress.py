@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from gkcheck.render import counts, fmt_score, render_text, score_total
+from gkcheck.render.summary import unit_name
 from gkcheck.terminal import clean, display_name
 
 BAR_FORMAT = "{desc} {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} 份 [已用 {elapsed}，预计还需 {remaining}，{postfix}]"
@@ -23,14 +24,14 @@ def _rate(done: int, seconds: float) -> str:
 
 
 def file_line(number: int, total: int, result: dict) -> str:
-    """`[2/10] 甲县.html：得分 72.5，错误 1 项，警告 2 项` (or why it could not be checked)."""
+    """`[2/10] 甲县人民政府（甲县.html）：得分 72.5，错误 1 项，警告 2 项` (or why it could not be checked)."""
     name = display_name(str(result.get("file") or "（未知文件）"))
     if result.get("error"):
         return f"[{number}/{total}] ✗ 无法检查 {name}：{result['error']}"
     n = counts(result)
     total_score = score_total(result)
     score = f"得分 {fmt_score(total_score)}" if total_score is not None else "不评分"
-    return f"[{number}/{total}] {name}：{score}，错误 {n['error']} 项，警告 {n['warning']} 项"
+    return f"[{number}/{total}] {unit_name(result)}（{name}）：{score}，错误 {n['error']} 项，警告 {n['warning']} 项"
 
 
 class Progress:

@@ -31,7 +31,8 @@ def test_check_writes_outputs_and_exit_0(tmp_path: Path):
     out = tmp_path / "out"
     result = invoke("check", str(report), "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert result.output.strip().splitlines()[-1].startswith("结论：得分")
+    lines = result.output.strip().splitlines()
+    assert lines[-2].startswith("结论：得分") and lines[-1].startswith("完成：共 1 个文件，已评分 1")
     assert {p.name for p in out.iterdir() if not p.name.startswith(".")} == {"good.html", "good.json", "good.txt"}
     data = json.loads((out / "good.json").read_text(encoding="utf-8"))
     validator("findings.schema.json").validate(data)
@@ -125,7 +126,7 @@ def test_a_folder_stands_for_its_files(tmp_path: Path):
     result = invoke("check", str(folder), "--out", str(out), "--format", "json", "-q")
     assert result.exit_code == 0, result.output
     assert {p.name for p in out.iterdir() if not p.name.startswith(".")} == {
-        "a.json", "b.json", "scorecard.csv", "index.html"}
+        "a.json", "b.json", "scorecard.csv", "scorecard.xlsx", "findings.csv", "summary.json"}  # no pages: no index
 
 
 def test_help_is_chinese():

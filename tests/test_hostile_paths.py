@@ -34,6 +34,9 @@ def report(folder: Path, name: str = "good.html", seed: int = 1) -> Path:
     return path
 
 
+SUMMARIES = {"index.html", "scorecard.csv", "scorecard.xlsx", "findings.csv", "summary.json"}
+
+
 def visible(folder: Path) -> set[str]:
     return {p.name for p in folder.iterdir() if not p.name.startswith(".")}
 
@@ -156,7 +159,7 @@ def test_symlink_leading_outside_input_folder_not_followed_unless_asked(tmp_path
     (folder / "inside.html").symlink_to(folder / "good.html")  # inside the folder: followed
     result = invoke("check", str(folder), "--out", str(tmp_path / "out"), "-q", "--format", "json")
     assert result.exit_code == 2 and "escape" in result.output and "--follow-links" in result.output
-    assert visible(tmp_path / "out") == {"good.json", "inside.json", "index.html", "scorecard.csv"}
+    assert visible(tmp_path / "out") == {"good.json", "inside.json", *SUMMARIES} - {"index.html"}
     followed = invoke("check", str(folder), "--follow-links", "--out", str(tmp_path / "out2"), "-q", "--format",
                       "json")
     assert followed.exit_code == 0, followed.output
@@ -194,7 +197,7 @@ def test_second_run_does_not_check_its_own_outputs(tmp_path: Path, monkeypatch: 
     second = invoke("check", ".", "-q")
     assert first.exit_code == second.exit_code == 0, second.output
     assert visible(tmp_path / "reports_out") == {
-        "a.html", "a.json", "a.txt", "b.html", "b.json", "b.txt", "index.html", "scorecard.csv"}
+        "a.html", "a.json", "a.txt", "b.html", "b.json", "b.txt", *SUMMARIES}
     rows = (tmp_path / "reports_out" / "scorecard.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(rows) == 3  # the header and the two reports, none of gkcheck's outputs
 
@@ -287,7 +290,8 @@ def test_terminal_escape_sequences_in_report_and_file_name_are_stripped(tmp_path
     result = invoke("check", str(tmp_path / "evil.txt"), str(empty), "--out", str(tmp_path / "out"))
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "badname" in result.output and result.exit_code == 2
-    assert "示例县人民政府" in result.output
+    single = invoke("check", str(tmp_path / "evil.txt"), "--out", str(tmp_path / "out2"))  # prints the summary
+    assert "示例县人民政府" in single.output and "\x1b" not in single.output and "\x07" not in single.output
 
 
 @pytest.mark.parametrize(("option", "value"), [

@@ -135,7 +135,8 @@ def test_html_escapes_facts_and_index() -> None:
     page = render_html(sample_result(issuer=hostile, file=f"reports/{SCRIPT}.html"))
     assert "<script" not in page.lower()
     index = render_index_html([sample_result(issuer=hostile, file=f"a/{SCRIPT}\"x.html")])
-    assert "<script" not in index.lower()
+    assert SCRIPT not in index and index.lower().count("<script") == 1  # only the page's own sorting script
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in index
 
 
 def test_html_highlights_error_and_suspect_cells() -> None:

@@ -423,7 +423,7 @@ def render_index_page(summary: BatchSummary, downloads: list[tuple[str, str]] | 
     ranked_results = [result for _, result in ranked(summary.results)]
     rows = [_unit_view(row, result, categories, list(paths))
             for row, result in zip(summary.unit_rows(), ranked_results, strict=True)]
-    rules = summary.rule_rows()[:10]
+    rules = [r for r in summary.rule_rows() if r.severity != "info"][:10]
     context = {
         "rows": rows,
         "categories": categories,

@@ -12,6 +12,7 @@ import unicodedata
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -34,6 +35,8 @@ def _put(ws: Worksheet, row: int, col: int, value: Any) -> None:
     cell = ws.cell(row=row, column=col)
     if value is None or value == "":
         return
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, even when the text starts with "="
