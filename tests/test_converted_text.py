@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from helpers import check_bytes, findings_of, report_of, rule_ids
-from synth import Table, build_text, document_blocks, positions, synth_values, table_width
+from synth import Table, build_tables, build_text, document_blocks, html_table, positions, synth_values, table_width
 
 from gkcheck.extract.markdown import expand, row_lines, split_cells
 from gkcheck.templates import load_template
@@ -233,3 +233,31 @@ def test_cut_off_label_with_an_extra_unplaceable_row_is_uncertain_not_shifted():
         "natural_person", "commercial", "research", "public_interest", "legal_service", "other_org", "total")}
     read = {k: c.value for k, c in report.cells.items() if k.startswith("t3.") and k not in unreadable}
     assert read == {k: v for k, v in expected(values, "t3").items() if k not in unreadable}
+
+
+def test_ocr_misread_number_is_unreadable_not_shifted():
+    values = synth_values("2021", 36)
+    doc = transcription("2021", values, detached=False)
+    row = next(s for s in doc.splitlines() if s.startswith("（一）予以公开"))
+    numbers = row.split()[1:]
+    garbled = row.replace(f" {numbers[2]} ", f" {numbers[2]}O ".replace("0O", "O0"), 1)
+    report = report_of(doc.replace(row, garbled), "ocr.txt")
+    cell = report.cells["t3.granted.research"]
+    assert cell.status == "unreadable" and cell.value is None
+    assert {k: v for k, v in cells_of(report, "t3").items() if k != "t3.granted.research"} == {
+        k: v for k, v in expected(values, "t3").items() if k != "t3.granted.research"}
+
+
+def test_markdown_with_html_tables_and_line_breaks():
+    """Some converters write tables as HTML inside the markdown, or break a pipe cell with `<br>`."""
+    values = synth_values("2021", 37)
+    doc = markdown_report("2021", values).replace("| 行政规范性文件 |", "| 行政规范性<br>文件 |")
+    html_t3 = html_table(build_tables("2021", values)["t3"]).replace("\n", "")
+    lines = doc.splitlines()
+    start = next(i for i, s in enumerate(lines) if "申请人情况" in s)
+    end = next(i for i in range(start, len(lines)) if not lines[i].startswith("|"))
+    doc = "\n".join(lines[:start] + [html_t3] + lines[end:]) + "\n"
+    report = report_of(doc, "converted.md")
+    assert {k: c.value for k, c in report.cells.items()} == values
+    assert [s.title for s in report.sections][:3] == ["一、总体情况", "二、主动公开政府信息情况",
+                                                      "三、收到和处理政府信息公开申请情况"]

@@ -178,3 +178,22 @@ def test_partly_uncertain_rows_only_mark_those_rows():
         "natural_person", "commercial", "research", "public_interest", "legal_service", "other_org", "total"))
     assert {k: c.value for k, c in report.cells.items() if k.startswith("t3.") and k not in uncertain} == {
         k: v for k, v in expected(values, "t3").items() if k not in uncertain}
+
+
+def trailing_empty_cell(table: Table) -> Table:
+    """Every data row ends with an empty cell the header does not have (a stray cell of Word's export)."""
+    rows = [list(r) for r in table.rows]
+    for row in rows[T3_HEADER_ROWS:]:
+        row.append(Cell(""))
+    return Table(table.name, rows)
+
+
+def test_real_error_in_row_with_a_stray_trailing_cell_is_reported_not_hidden():
+    values = synth_values("2021", 12)
+    bad = inject(values, "t3.granted.total", values["t3.granted.total"] + 4)
+    page = page_with("2021", bad, "t3", trailing_empty_cell)
+    report = report_of(page)
+    assert t3_cells(report) == expected(bad, "t3")
+    result = check_bytes(page)
+    assert "table.column_mapping" not in rule_ids(result)
+    assert result["suspects"][0]["cell"] == "t3.granted.total"

@@ -100,12 +100,15 @@ def readings(trail: list[tuple[int, str]], header: dict[int, str], keys: list[st
             kept = [cell for i, cell in enumerate(trail) if i not in drop]
             out.append(Reading(tuple((k, t, c) for k, (c, t) in zip(keys, kept)), "trimmed"))
     distinct: list[Reading] = []
+    confirmed = False  # two ways of reading gave the same numbers
     for reading in out:
         if all(reading.signature() != d.signature() for d in distinct):
             distinct.append(reading)
+        else:
+            confirmed = True
     if aligned and by_header is not None:
         distinct = [by_header]
-    return distinct, aligned or len(distinct) == 1 and distinct[0].kind != "header"
+    return distinct, aligned or len(distinct) == 1 and (distinct[0].kind != "header" or confirmed)
 
 
 Values = dict[str, dict[str, float | None]]  # row key → column key → value (None: blank); absent: unknown

@@ -79,12 +79,12 @@ def expand(lines: list[str]) -> tuple[list[str], list[int]]:
             origin.append(i)
             i += 1
             continue
-        if stripped.startswith("|") and stripped.count("|") >= 2:
+        if stripped.startswith("|"):
             j, text = i, stripped
             while not text.endswith("|") and j + 1 < len(lines) and j - i < MAX_CONTINUATION:
                 j += 1
                 text += " " + lines[j].strip()
-            if text.endswith("|"):
+            if text.endswith("|") and text.count("|") >= 2:
                 produced = row_lines(split_cells(text)) or [""]
                 out.extend(produced)
                 origin.extend([i] * len(produced))

@@ -8,7 +8,10 @@ from gkcheck.extract.normalize import from_cn, norm
 from gkcheck.extract.tables_text import split_line
 from gkcheck.model import Section
 
-_HEADING = re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*[、.．,，]\s*(\S.*)$")
+# markdown heading marks and emphasis (converted text) around the heading are allowed
+_HEADING = re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*([一二三四五六七八九十]{1,3})\s*[、.．,，]\s*"
+                      r"(\S.*?)(?:\*\*|__)?\s*$")
+_MARKS = re.compile(r"^#{1,6}\s*|\*\*|__")
 _TABLE_ROW_LABELS = ("本年新收", "上年结转", "结转下年度", "本年度办理结果")
 MAX_TITLE = 40
 
@@ -35,7 +38,7 @@ def _heading(line: str, titles: list[str]) -> tuple[int, str, str] | None:
     run_in = next((t for t in titles if norm(title).startswith(norm(t))), None)
     if run_in and len(title) > MAX_TITLE:
         return number, run_in, _run_in(line, run_in)
-    written = line.strip()
+    written = _MARKS.sub("", line.strip())
     if "。" in title:  # a heading run into its first sentence
         title = title.split("。", 1)[0]
         written = written.split("。", 1)[0]

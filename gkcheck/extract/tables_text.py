@@ -24,6 +24,7 @@ _T4_HEADER = ("结果维持", "行政复议", "复议后起诉", "直接起诉")
 _T4_START = ("结果维持", "尚未审结", "维持纠正", "行政复议行政诉讼", "复议后起诉")
 ROW_ORDER_NOTE = "row_order_uncertain"
 ROW_ORDER_REASON = "row_order"
+_GARBLED = re.compile(r"^(?=.*\d)[0-9OoIl|]+$")
 DETACHED_SPAN = 80  # lines between the first 表三 label and its numbers when labels are written apart
 
 
@@ -61,10 +62,24 @@ def split_line(line: str) -> tuple[str, list[str]]:
     return " ".join(parts), nums
 
 
+def _split(line: str) -> tuple[str, list[str]]:
+    """`split_line`, with numbers misread by OCR (`1O`, `l2`) just before the numbers kept as (unreadable)
+    cells of the row rather than read as part of its label."""
+    label, nums = split_line(line)
+    if nums and label:
+        parts = label.split()
+        k = len(parts)
+        while k and _GARBLED.match(parts[k - 1]):
+            k -= 1
+        if k < len(parts):
+            return " ".join(parts[:k]), parts[k:] + nums
+    return label, nums
+
+
 def _tokens(lines: list[str], start: int, end: int, table: TableDef) -> list[Token]:
     tokens: list[Token] = []
     for i in range(start, end):
-        label, nums = split_line(lines[i])
+        label, nums = _split(lines[i])
         if label:
             row = match_row(label, table)
             tokens.append(Token("label" if row else "text", label, i, row.key if row else None))
@@ -265,7 +280,7 @@ def _t4(lines: list[str], start_hint: int, year_default: str) -> TextTable | Non
     nums: list[Token] = []
     end = start
     for i in range(start, min(len(lines), start + 200)):
-        label, found = split_line(lines[i])
+        label, found = _split(lines[i])
         if _SECTION.match(norm(lines[i])) and i > start:
             break
         if len(norm(label)) > 24:
