@@ -273,7 +273,7 @@ class Gate:
 
 def test_full_queue_answers_503_and_waiting_checks_say_so() -> None:
     gate = Gate()
-    with client_for(Settings(jobs=1, queue=1), wrap=gate) as c:
+    with client_for(Settings(jobs=1, queue=2), wrap=gate) as c:
         try:
             first = submit_page(c, files={"file": ("一.html", good_html())})
             deadline = time.monotonic() + WAIT_SECONDS
@@ -281,19 +281,21 @@ def test_full_queue_answers_503_and_waiting_checks_say_so() -> None:
                 assert time.monotonic() < deadline
                 time.sleep(0.05)
             second = submit_page(c, files={"file": ("二.html", good_html())})
+            third = submit_page(c, files={"file": ("三.html", good_html())})
             waiting = c.get(second).text
-            assert "排队中" in waiting and "前面还有 0 份" in waiting and 'http-equiv="refresh"' in waiting
-            busy_page = c.post("/check", files={"file": ("三.html", good_html())})
+            assert "排队中" in waiting and "已排在第一位" in waiting and 'http-equiv="refresh"' in waiting
+            assert "前面还有 1 份报告" in c.get(third).text
+            busy_page = c.post("/check", files={"file": ("四.html", good_html())})
             assert busy_page.status_code == 503 and "服务器繁忙" in busy_page.text
-            busy_api = c.post("/api/check", files={"file": ("三.html", good_html())})
+            busy_api = c.post("/api/check", files={"file": ("四.html", good_html())})
             assert busy_api.status_code == 503 and "服务器繁忙" in busy_api.json()["error"]
             assert busy_api.headers["retry-after"]
-            assert c.get("/healthz").json() == {"status": "ok", "running": 1, "waiting": 1}
+            assert c.get("/healthz").json() == {"status": "ok", "running": 1, "waiting": 2}
         finally:
             gate.open.set()
-        assert "检查结果：一.html" in finished_page(c, first).text
-        assert "检查结果：二.html" in finished_page(c, second).text
-        assert c.post("/api/check", files={"file": ("四.html", good_html())}).status_code == 200
+        for url, name in ((first, "一"), (second, "二"), (third, "三")):
+            assert f"检查结果：{name}.html" in finished_page(c, url).text
+        assert c.post("/api/check", files={"file": ("五.html", good_html())}).status_code == 200
 
 
 # ---------------------------------------------------------------------------------------------- hostile
@@ -365,3 +367,56 @@ def test_hostile_multipart_is_refused_in_chinese(hostile_client: TestClient) -> 
     assert two.status_code == 400 and CJK.search(two.json()["error"])
     no_boundary = hostile_client.post("/check", content=b"abc", headers={"content-type": "multipart/form-data"})
     assert no_boundary.status_code == 400 and "请求格式不正确" in no_boundary.text
+
+
+def test_uploads_in_progress_beyond_the_limit_are_refused_before_their_body_is_read() -> None:
+    import asyncio
+
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from gkcheck.serve.guard import Admission
+
+    release = threading.Event()
+    read: list[int] = []
+
+    async def slow(request: object) -> PlainTextResponse:
+        read.append(len(await request.body()))  # type: ignore[attr-defined]
+        await asyncio.to_thread(release.wait, WAIT_SECONDS)
+        return PlainTextResponse("ok")
+
+    app = Admission(Starlette(routes=[Route("/", slow, methods=["GET", "POST"])]), limit=2,
+                    refuse=lambda scope: PlainTextResponse("服务器繁忙", status_code=503))
+    with TestClient(app) as c:
+        answers: list[int] = []
+        threads = [threading.Thread(target=lambda: answers.append(c.post("/", content=b"x" * 10).status_code))
+                   for _ in range(2)]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + WAIT_SECONDS
+        while len(read) < 2:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        refused = c.post("/", content=b"y" * 1000)
+        assert refused.status_code == 503 and refused.text == "服务器繁忙"
+        assert read == [10, 10]  # the refused body was never read
+        release.set()
+        for t in threads:
+            t.join()
+        assert answers == [200, 200]
+        assert c.post("/", content=b"z").status_code == 200  # admitted again once the others ended
+
+
+def test_serve_command_help_and_bad_rules_folder(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from gkcheck.cli import main
+
+    shown = CliRunner().invoke(main, ["serve", "--help"])
+    assert shown.exit_code == 0
+    for option in ("--host", "--port", "--jobs", "--queue", "--max-bytes", "--keep", "--rules", "--profile"):
+        assert option in shown.output
+    assert "127.0.0.1" in shown.output and "自查网页" in shown.output
+    bad = CliRunner().invoke(main, ["serve", "--rules", str(tmp_path / "none")])
+    assert bad.exit_code == 2 and "规则" in bad.output

@@ -31,13 +31,14 @@ from gkcheck.render.files import safe_stem
 from gkcheck.render.html import preload as preload_report
 from gkcheck.rulepack import Rule, load_profile, load_rules
 from gkcheck.serve import pages
-from gkcheck.serve.guard import FORM_OVERHEAD, BodyLimit, SecurityHeaders
+from gkcheck.serve.guard import FORM_OVERHEAD, Admission, BodyLimit, SecurityHeaders
 from gkcheck.serve.jobs import DONE, FAILED, QUEUED, Job, JobQueue, QueueFull, Runner
 from gkcheck.serve.settings import Settings
 from gkcheck.serve.work import CheckUpload, Folders, check_isolated, display_name
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{32}")
 PASTED_NAME = "粘贴的文本"
+UPLOAD_MARGIN = 8  # POST requests admitted beyond the queue's capacity (uploads still being received)
 BUSY = "服务器繁忙：正在检查和排队的报告已满，请稍后再试。"
 NOT_FOUND_RESULT = "检查结果不存在或已过期删除（结果只保留一段时间）。请重新上传文件检查。"
 STATUS_MESSAGES = {
@@ -154,24 +155,23 @@ def create_app(settings: Settings | None = None,
     # ------------------------------------------------------------------ answers in Chinese
 
     def page(status: int, title: str, message: str, name: str | None = None, hint: str | None = None,
-             request: Request | None = None) -> HTMLResponse:
-        base = request.scope.get("root_path", "") if request else ""
+             base: str = "") -> HTMLResponse:
         return HTMLResponse(pages.render("message.html.j2", title=title, message=message, name=name, hint=hint,
                                          base=base, keep_text=keep_text), status_code=status)
 
-    def refusal(request: Request, status: int, message: str) -> Response:
+    def answer(scope: dict, status: int, message: str) -> Response:
+        """A refusal in Chinese: JSON `{"error": ...}` for the API, a page otherwise."""
         headers = {"Retry-After": "30"} if status == 503 else None
-        if _is_api(request):
+        if _is_api(scope):
             return JSONResponse({"error": message}, status_code=status, headers=headers)
-        response = page(status, "无法处理", message, request=request)
+        title = {413: "文件过大", 503: "服务器繁忙"}.get(status, "无法处理")
+        response = page(status, title, message, base=scope.get("root_path", ""))
         if headers:
             response.headers.update(headers)
         return response
 
-    def refuse_large(scope: dict) -> Callable:
-        if _is_api(scope):
-            return JSONResponse({"error": too_large}, status_code=413)
-        return page(413, "文件过大", too_large)
+    def refusal(request: Request, status: int, message: str) -> Response:
+        return answer(request.scope, status, message)
 
     @app.exception_handler(Refusal)
     async def on_refusal(request: Request, exc: Refusal) -> Response:
@@ -212,6 +212,9 @@ def create_app(settings: Settings | None = None,
         return job
 
     async def read_form(request: Request) -> Any:
+        queue = queue_of(request)
+        if queue.active >= queue.capacity:
+            raise Refusal(503, BUSY)  # before the upload is received
         try:
             return await request.form(max_files=1, max_fields=8, max_part_size=settings.max_bytes)
         except HTTPException as exc:
@@ -253,7 +256,7 @@ def create_app(settings: Settings | None = None,
             report = await asyncio.to_thread(queue_of(request).result_path(job, ".html").read_text, "utf-8")
             return HTMLResponse(pages.with_actions(report, base=base, id=job.id, keep_text=keep_text))
         if job.state == FAILED:
-            return page(422, "无法检查", job.message or "", name=job.name, hint=UNREADABLE_HINT, request=request)
+            return page(422, "无法检查", job.message or "", name=job.name, hint=UNREADABLE_HINT, base=base)
         return HTMLResponse(pages.render(
             "wait.html.j2", base=base, keep_text=keep_text, name=job.name, state=job.state, label=job.label,
             ahead=queue_of(request).ahead(job) if job.state == QUEUED else 0, refresh=pages.REFRESH_SECONDS))
@@ -290,6 +293,8 @@ def create_app(settings: Settings | None = None,
             job = await accept(request, display_name(upload.filename), upload)
             await form.close()
         elif content_type == "application/json":
+            if queue_of(request).active >= queue_of(request).capacity:
+                raise Refusal(503, BUSY)
             body = await request.body()
             job = await accept(request, "report.json", body)
         else:
@@ -315,6 +320,9 @@ def create_app(settings: Settings | None = None,
         queue = queue_of(request)
         return {"status": "ok", "running": queue.active - queue.waiting, "waiting": queue.waiting}
 
-    app.add_middleware(BodyLimit, limit=settings.max_bytes + FORM_OVERHEAD, refuse=refuse_large)
+    app.add_middleware(BodyLimit, limit=settings.max_bytes + FORM_OVERHEAD,
+                       refuse=lambda scope: answer(scope, 413, too_large))
+    app.add_middleware(Admission, limit=settings.jobs + settings.queue + UPLOAD_MARGIN,
+                       refuse=lambda scope: answer(scope, 503, BUSY))
     app.add_middleware(SecurityHeaders)
     return app

@@ -88,3 +88,27 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class Admission:
+    """At most `limit` POST requests in progress (uploads being received or checks being waited for); the
+    rest are refused at once, before their bodies are read, so that a crowd of uploads cannot fill the disk."""
+
+    def __init__(self, app: ASGIApp, limit: int, refuse: Callable[[Scope], ASGIApp]) -> None:
+        self.app = app
+        self.limit = limit
+        self.refuse = refuse  # builds the 503 answer for a request (page or JSON)
+        self.in_progress = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "POST":
+            await self.app(scope, receive, send)
+            return
+        if self.in_progress >= self.limit:
+            await self.refuse(scope)(scope, receive, send)
+            return
+        self.in_progress += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_progress -= 1
