@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import statistics
 import sys
 import threading
@@ -40,9 +41,13 @@ class Case:
 
 @dataclass
 class Answer:
-    ok: bool
     seconds: float
-    problem: str = ""
+    response: httpx.Response | None = None
+    problem: str = ""  # why the answer is wrong ("" when right), filled in after the timed run
+
+    @property
+    def ok(self) -> bool:
+        return self.response is not None and not self.problem
 
 
 def cases(n: int, pdf_every: int) -> list[Case]:
@@ -80,15 +85,13 @@ def judge(case: Case, response: httpx.Response) -> str:
 
 def send(client: httpx.Client, url: str, case: Case, deadline: float) -> Answer:
     if time.monotonic() > deadline:
-        return Answer(False, 0.0, f"{case.name}: not sent (time budget spent)")
+        return Answer(0.0, problem=f"{case.name}: not sent (time budget spent)")
     started = time.perf_counter()
     try:
         response = client.post(url + "/api/check", files={"file": (case.name, case.data)})
     except httpx.HTTPError as exc:
-        return Answer(False, time.perf_counter() - started, f"{case.name}: {type(exc).__name__}: {exc}")
-    seconds = time.perf_counter() - started
-    problem = judge(case, response)
-    return Answer(not problem, seconds, problem)
+        return Answer(time.perf_counter() - started, problem=f"{case.name}: {type(exc).__name__}: {exc}")
+    return Answer(time.perf_counter() - started, response)
 
 
 def rss_kb(pid: int) -> int:
@@ -99,6 +102,16 @@ def rss_kb(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU time (user + system) of a process itself, and of its ended (reaped) children."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0, 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick
 
 
 def children(pid: int) -> list[int]:
@@ -142,6 +155,7 @@ def main() -> None:
     with running_server("--jobs", str(args.jobs), "--queue", queue) as server:
         pid = server.process.pid
         idle_rss = rss_kb(pid)
+        cpu_before = cpu_seconds(pid)
         sampler = MemorySampler(pid)
         sampler.start()
         deadline = time.monotonic() + args.max_seconds
@@ -154,6 +168,10 @@ def main() -> None:
         sampler.stop.set()
         sampler.join()
         after_rss = rss_kb(pid)
+        cpu_after = cpu_seconds(pid)
+    for case, answer in zip(docs, answers):  # judged after the timed run, so as not to load the machine
+        if answer.response is not None:
+            answer.problem = judge(case, answer.response)
 
     good = [a for a in answers if a.ok]
     times = [a.seconds for a in answers if a.seconds]
@@ -166,6 +184,9 @@ def main() -> None:
               f"平均 {statistics.mean(times) * 1000:.0f} ms")
     print(f"内存（RSS）：服务进程空闲 {idle_rss / 1024:.0f} MB，峰值 {sampler.peak_server / 1024:.0f} MB，"
           f"结束时 {after_rss / 1024:.0f} MB；连同检查进程峰值 {sampler.peak_total / 1024:.0f} MB")
+    own, workers = (after - before for after, before in zip(cpu_after, cpu_before))
+    print(f"CPU 时间：服务进程 {own:.1f} s（每份 {own / len(docs) * 1000:.0f} ms），"
+          f"检查进程 {workers:.1f} s（每份 {workers / len(docs) * 1000:.0f} ms）")
     for answer in [a for a in answers if not a.ok][:10]:
         print("✗", answer.problem)
     sys.exit(0 if len(good) == len(docs) else 1)
