@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 from dataclasses import dataclass, field, fields
 from functools import cache
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from gkcheck import cache as user_cache
-from gkcheck import schema_messages
+from gkcheck import safeyaml, schema_messages
 from gkcheck.errors import RuleError
 from gkcheck.paths import PROFILES_DIR, RULES_DIR, SCHEMAS_DIR
 
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
     import jsonschema
 
 CHECKS_DIR = RULES_DIR / "checks"
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present: same result, ~10× faster
+MAX_MESSAGE_CHARS = 300
+MAX_PROBLEMS_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,10 @@ class Problem:
     file: str
     line: int
     message: str
+
+    def __post_init__(self) -> None:
+        if len(self.message) > MAX_MESSAGE_CHARS:  # a message quoting a huge value stays readable
+            self.message = self.message[:MAX_MESSAGE_CHARS] + "…"
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"
@@ -82,14 +88,9 @@ def validate_file(path: Path) -> tuple[list[Rule], list[Problem]]:
     """Parse and validate one rule file; returns its rules and the problems found (with line numbers)."""
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=SAFE_LOADER)
-        data = yaml.load(text, Loader=SAFE_LOADER)
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [Problem(name, 0, f"无法读取：{exc}")]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return [], [Problem(name, mark.line + 1 if mark else 0, f"YAML 语法错误：{getattr(exc, 'problem', exc)}")]
+        node, data = safeyaml.load(path)
+    except safeyaml.YamlRefused as exc:
+        return [], [Problem(name, exc.line, exc.message)]
     if node is None:
         return [], [Problem(name, 1, "文件为空")]
     import jsonschema  # imported here: a cached rule pack (see load_rules) needs no validation
@@ -105,7 +106,7 @@ def validate_file(path: Path) -> tuple[list[Rule], list[Problem]]:
     for i, item in enumerate(data["rules"]):
         line = _node_at(node, ["rules", i]).start_mark.line + 1
         problems += [Problem(name, _node_at(node, ["rules", i, key]).start_mark.line + 1, text)
-                     for key, text in placeholder_problems(item)]
+                     for key, text in placeholder_problems(item) + pattern_problems(item)]
         rules.append(Rule(pack=data["pack"], file=name, line=line, **item))
     return ([], problems) if problems else (rules, [])
 
@@ -140,6 +141,26 @@ def placeholder_problems(item: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+def pattern_problems(item: dict[str, Any]) -> list[tuple[str, str]]:
+    """(key, problem) for every regular expression in a rule's params that does not compile (or lacks the
+    group `n` the number is read from)."""
+    from gkcheck.engine.patterns import PatternError, compile_pattern
+    from gkcheck.engine.textscan import expand_pattern
+
+    params = item.get("params") or {}
+    out: list[tuple[str, str]] = []
+    try:
+        pattern = params.get("pattern")
+        if isinstance(pattern, str) and "n" not in compile_pattern(pattern).compiled.groupindex:
+            out.append(("params", "params.pattern 缺少命名分组 (?P<n>…)（用来读取数字）"))
+        for phrase in params.get("patterns") or []:
+            if isinstance(phrase, str):
+                expand_pattern(phrase, tuple(params.get("units") or ()))
+    except PatternError as exc:
+        out.append(("params", str(exc)))
+    return out
+
+
 def validate_dir(directory: Path) -> tuple[list[Rule], list[Problem]]:
     """Validate every *.yaml rule file in a folder; rule ids must be unique across files."""
     rules: list[Rule] = []
@@ -170,7 +191,10 @@ def load_rules(directory: Path = CHECKS_DIR) -> list[Rule]:
             return [Rule(**item) for item in cached]
     rules, problems = validate_dir(directory)
     if problems:
-        raise RuleError("规则文件无效：\n" + "\n".join(str(p) for p in problems))
+        shown = [str(p) for p in problems[:MAX_PROBLEMS_SHOWN]]
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            shown.append(f"……另有 {len(problems) - MAX_PROBLEMS_SHOWN} 个问题（用 gkcheck rules validate 查看全部）")
+        raise RuleError("规则文件无效：\n" + "\n".join(shown))
     if key:
         items = [{f.name: getattr(rule, f.name) for f in fields(Rule)} for rule in rules]
         with contextlib.suppress(TypeError, ValueError):
@@ -211,7 +235,7 @@ def load_profile(name_or_path: str = "default") -> Profile:
     path = Path(name_or_path)
     if not path.suffix:
         path = PROFILES_DIR / f"{name_or_path}.yaml"
-    if not path.is_file():
+    if not os.path.lexists(path):
         known = "、".join(sorted(p.stem for p in PROFILES_DIR.glob("*.yaml")))
         raise RuleError(f"评分方案不存在：{path}（内置方案：{known}；也可给出 YAML 文件路径）")
     key = user_cache.fingerprint([str(path.resolve())], [Path(__file__), SCHEMAS_DIR / "profile.schema.json", path])
@@ -233,13 +257,14 @@ def load_profile(name_or_path: str = "default") -> Profile:
 
 def _validated_profile(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-    except (OSError, yaml.YAMLError) as exc:
-        raise RuleError(f"无法读取评分方案 {path}：{exc}") from exc
+        _, data = safeyaml.load(path)
+    except safeyaml.YamlRefused as exc:
+        line = f"第 {exc.line} 行：" if exc.line else ""
+        raise RuleError(f"无法读取评分方案 {path}：{line}{exc.message}") from exc
     import jsonschema
 
     try:
         jsonschema.validate(data, _schema("profile.schema.json"))
     except jsonschema.ValidationError as exc:
-        raise RuleError(f"评分方案 {path} 无效：{_error_text(exc)}") from exc
+        raise RuleError(f"评分方案 {path} 无效：{_error_text(exc)[:MAX_MESSAGE_CHARS]}") from exc
     return data

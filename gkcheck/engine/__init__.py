@@ -7,6 +7,7 @@ from typing import Any
 from gkcheck.engine.checks import CHECKS
 from gkcheck.engine.conditions import holds
 from gkcheck.engine.context import Context, Finding
+from gkcheck.engine.patterns import MATCH_TIMEOUT, PatternTimeout
 from gkcheck.engine.score import score
 from gkcheck.engine.suspects import best_fix, rank_suspects, ranked_repairs
 from gkcheck.extract.metadata import deadline
@@ -42,6 +43,13 @@ def applies(rule: Rule, report: Report) -> bool:
     return True
 
 
+def pattern_timeout(rule: Rule) -> Finding:
+    """The note for a rule whose text pattern could not be matched in time: the rule is not checked."""
+    return Finding(rule=rule.id, title=rule.title, severity="info", category=rule.category,
+                   message=f"规则 {rule.id} 的文本模式在 {MATCH_TIMEOUT:g} 秒内未能完成匹配，本条未检查"
+                           "（请检查规则中的正则表达式）。")
+
+
 def run(report: Report, rules: list[Rule], profile: Profile) -> dict[str, Any]:
     """Check one report; returns the result dict described by schemas/findings.schema.json."""
     ctx = Context(report=report)
@@ -50,7 +58,10 @@ def run(report: Report, rules: list[Rule], profile: Profile) -> dict[str, Any]:
     for rule in rules:
         if not applies(rule, report) or (rule.when is not None and not holds(rule.when, report)):
             continue
-        found = CHECKS[rule.kind](rule, ctx)
+        try:
+            found = CHECKS[rule.kind](rule, ctx)
+        except PatternTimeout:
+            found = [pattern_timeout(rule)]
         findings.extend(found)
         if rule.kind == "sum_identity":
             identity.extend(found)

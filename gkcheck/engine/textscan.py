@@ -12,11 +12,11 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from gkcheck.engine.patterns import compile_pattern
+from gkcheck.engine.patterns import BoundedPattern, compile_pattern
 
 SENTENCE_END = "。；;！!？?"
 CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
-NUMBER = rf"(?:\d[\d,]*(?:\.\d+)?万?|[{CN_NUMERAL}]+)"
+NUMBER = rf"(?:[0-9][0-9,]*(?:\.[0-9]+)?万?|[{CN_NUMERAL}]+)"  # ASCII digits only (text is NFKC)
 _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
              "九": 9}
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
@@ -107,7 +107,7 @@ def parse_figure(written: str) -> Figure | None:
     return Figure(value=float(number * scale), tolerance=0.0, written=written)
 
 
-def expand_pattern(pattern: str, units: list[str] | tuple[str, ...]) -> re.Pattern[str]:
+def expand_pattern(pattern: str, units: list[str] | tuple[str, ...]) -> BoundedPattern:
     """A rule's phrase pattern with `{n}` standing for a number (with an optional 余/多) and one of the units."""
     unit = "(?P<unit>" + "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True)) + ")"
     return compile_pattern(pattern.replace("{n}", f"(?P<n>{NUMBER})(?P<about>余|多)?{unit}"))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from gkcheck.engine.context import Context, Finding
+from gkcheck.engine.patterns import compile_pattern
 from gkcheck.extract.numbers import parse_number
 from gkcheck.rulepack import Rule
 
@@ -19,7 +18,7 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
     cell = ctx.report.cells.get(address)
     if not ctx.present(table) or cell is None or cell.value is None:
         return []
-    pattern = re.compile(rule.params["pattern"])
+    pattern = compile_pattern(rule.params["pattern"])
     text, lines = _compact(ctx.report.text)
     out: list[Finding] = []
     for match in pattern.finditer(text):
