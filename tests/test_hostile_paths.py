@@ -283,7 +283,7 @@ def test_two_runs_on_the_same_out_folder(tmp_path: Path) -> None:
 
 
 def test_terminal_escape_sequences_in_report_and_file_name_are_stripped(tmp_path: Path) -> None:
-    text = build_text("2021", synth_values("2021", 1), issuer="示例县\x1b]0;被改的标题\x07人民政府\x1b[2J")
+    text = build_text("2021", synth_values("2021", 1), issuer="示例县\x1b[2J人民政府\x1b[0m")
     (tmp_path / "evil.txt").write_text(text, encoding="utf-8")
     empty = tmp_path / "bad\x1b[31mname\x1b]0;x\x07.txt"
     empty.write_bytes(b"")
