@@ -113,7 +113,8 @@ def compose(text: str) -> tuple[yaml.Node | None, Any]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = str(exc.problem or exc.context or "")
-        text = f"嵌套层数超过上限（{MAX_DEPTH} 层）" if "nesting depth" in problem else f"YAML 语法错误：{problem[:200]}"
+        deep = "nesting depth" in problem  # libyaml's own limit
+        text = f"嵌套层数超过上限（{MAX_DEPTH} 层）" if deep else f"YAML 语法错误：{problem[:200]}"
         raise YamlRefused(text, mark.line + 1 if mark else 0) from exc
     except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as exc:
         raise YamlRefused(f"YAML 无法解析：{str(exc)[:200]}") from exc
