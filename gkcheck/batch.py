@@ -284,12 +284,13 @@ class BatchJob:
     max_bytes: int
     protected: frozenset[tuple[int, int]] = frozenset()
     hooks: tuple[Hook, ...] = ()
+    published: str | None = None  # --published: the publication date to use for every file
 
     def __call__(self, task: FileTask) -> FileRecord:
         from gkcheck.pipeline import check_file
         from gkcheck.render import render
 
-        result = check_file(task.path, self.rules, self.profile, self.max_bytes)
+        result = check_file(task.path, self.rules, self.profile, self.max_bytes, self.published)
         pages = {task.outputs[fmt]: render(result, fmt) for fmt in self.formats}
         write_files(self.out_dir, pages, self.protected)
         record = FileRecord.from_result(task, result)

@@ -17,7 +17,7 @@ from gkcheck.executor import LocalPool
 from gkcheck.inputs import expand
 from gkcheck.isolate import Limits, run_isolated
 from gkcheck.labels import SEVERITY_LABELS
-from gkcheck.options import finite_seconds
+from gkcheck.options import finite_seconds, iso_date
 from gkcheck.outdir import foreign_names, locked, prepare
 from gkcheck.pipeline import extract_file, warm_up
 from gkcheck.progress import Progress
@@ -147,8 +147,11 @@ def _fail(message: str) -> None:
 @click.option("--max-memory", type=click.IntRange(256, 1024 * 1024), default=Limits.memory_mb, show_default=True,
               help="单个文件处理进程的内存上限（MB）。")
 @click.option("--quiet", "-q", is_flag=True, help="不在终端输出每个文件的摘要。")
+@click.option("--published", callback=iso_date, metavar="YYYY-MM-DD",
+              help="指定发布日期（替代从文档中找到的日期，用于判断是否按时发布）。")
 def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str, rules_dir: Path,
-              max_bytes: int, follow_links: bool, jobs: int, timeout: float, max_memory: int, quiet: bool) -> None:
+              max_bytes: int, follow_links: bool, jobs: int, timeout: float, max_memory: int, quiet: bool,
+              published: str | None) -> None:
     """检查一个或多个年度报告（HTML、TXT、PDF、DOCX 或报告数据 JSON），输出评分与问题清单。
 
     参数可以是文件，也可以是文件夹（检查其中全部文件）。
@@ -165,7 +168,7 @@ def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str
             for problem in found.problems:
                 echo(f"✗ 无法检查 {display_name(problem.path)}：{problem.message}", err=True)
             code = _check(found.files, out_root, fmt_list, rules, prof, max_bytes, Limits(timeout, max_memory),
-                          jobs, quiet)
+                          jobs, quiet, published)
     except click.BadParameter as exc:
         _fail(exc.message)
     except (GkError, OSError) as exc:
@@ -174,10 +177,10 @@ def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str
 
 
 def _check(files: list[Path], out_root: Path, fmt_list: list[str], rules: list, prof: object, max_bytes: int,
-           limits: Limits, jobs: int, quiet: bool) -> int:
+           limits: Limits, jobs: int, quiet: bool, published: str | None = None) -> int:
     """Check the expanded files into the (locked) output folder; return the exit code."""
     protected = protected_files(files)
-    job = BatchJob(rules, prof, tuple(fmt_list), out_root, max_bytes, protected)
+    job = BatchJob(rules, prof, tuple(fmt_list), out_root, max_bytes, protected, published=published)
 
     progress = Progress(len(files), quiet=quiet, out=echo, err=lambda text: echo(text, err=True))
     summary = BatchSummary(rules)

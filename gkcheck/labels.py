@@ -23,6 +23,7 @@ PUBLISHED_SOURCE_LABELS = {
     "docx_metadata": "Word 文件属性",
     "signature": "落款日期",
     "data": "数据文件",
+    "override": "命令行指定",
 }
 TABLE_SHORT_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四", "legacy": "附表"}
 
@@ -39,6 +40,8 @@ def published_evidence(published: dict | None) -> str:
         return f"网页元数据 {label or 'PubDate'}"
     if source == "signature":
         return f"文末落款日期{where}"
+    if source == "override":
+        return "命令行参数 --published 指定"
     if source in ("pdf_metadata", "docx_metadata"):
         kind = "PDF" if source == "pdf_metadata" else "Word"
         return f"{kind} 文件属性中的创建日期（页面未标注发布日期）"

@@ -7,7 +7,7 @@ from typing import Any
 
 from gkcheck.engine import run
 from gkcheck.extract import extract
-from gkcheck.model import Report
+from gkcheck.model import Published, Report
 from gkcheck.read import DEFAULT_MAX_BYTES, read_file
 from gkcheck.rulepack import Profile, Rule
 from gkcheck.templates import load_template, template_versions
@@ -33,6 +33,10 @@ def extract_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Report
 
 
 def check_file(path: str | Path, rules: list[Rule], profile: Profile,
-               max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
-    """Check one document; raises GkError when it cannot be read."""
-    return run(extract_file(path, max_bytes), rules, profile)
+               max_bytes: int = DEFAULT_MAX_BYTES, published: str | None = None) -> dict[str, Any]:
+    """Check one document; raises GkError when it cannot be read. `published` (ISO date) overrides the
+    publication date found in the document."""
+    report = extract_file(path, max_bytes)
+    if published:
+        report.document.published = Published(date=published, source="override", label="命令行指定")
+    return run(report, rules, profile)

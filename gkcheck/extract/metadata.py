@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from gkcheck.extract.garbled_date import garbled_date
 from gkcheck.extract.lookalike import lookalike_class
 from gkcheck.extract.normalize import norm
 from gkcheck.extract.page_meta import HEAD_LINES, PageMeta, organisation, parse_date
@@ -183,6 +184,9 @@ def signature(lines: list[str]) -> tuple[str | None, str | None, int | None]:
             if len(parts) >= 2 and looks_like_org(parts[0]) and _SIGNATURE_DATE.match("".join(parts[1:])):
                 org_inline, m = parts[0], _SIGNATURE_DATE.match("".join(parts[1:]))
         if not m:
+            day = garbled_date(text)  # 2020326: a date whose separators were lost, read only when unambiguous
+            if day and k > 0 and looks_like_org(tail[k - 1][1]):
+                return norm(tail[k - 1][1]), day, i
             continue
         found = parse_date(m.group(0))
         if not found:
