@@ -16,11 +16,11 @@ from gkcheck.render import counts, fmt_score, render_text, score_total
 from gkcheck.render.summary import unit_name
 from gkcheck.terminal import clean, display_name
 
-BAR_FORMAT = "{desc} {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} 份 [已用 {elapsed}，预计还需 {remaining}，{postfix}]"
+BAR_FORMAT = "{desc} {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} 份 [已用 {elapsed}，预计还需 {remaining}{postfix}]"
 
 
 def _rate(done: int, seconds: float) -> str:
-    return f"{done / seconds:.1f} 份/秒" if seconds > 0 and done else "— 份/秒"
+    return f"每秒 {done / seconds:.1f} 份" if seconds > 0 and done else "每秒 — 份"
 
 
 def file_line(number: int, total: int, result: dict) -> str:

@@ -1,44 +1,71 @@
-"""The batch pages in a real browser (headless Chromium): ranking page, links to report pages."""
+"""The batch pages in a real browser (headless Chromium): sort the ranking, filter it by unit, follow a link
+to a report page and read what it shows. Screenshots are saved in the test's temporary folder."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from batchdata import check_batch
 from browser import page_url, screenshot
-from click.testing import CliRunner
-from synth import build_html, inject, synth_values
-
-from gkcheck.cli import main
-
-UNITS = {"甲县人民政府": 0, "乙县人民政府": 999, "丙县人民政府": None}
 
 
-def _batch(folder: Path) -> Path:
-    """Three reports (one with a wrong 表四 total, one without publication date) checked into folder/out."""
-    paths = []
-    for i, (issuer, wrong) in enumerate(UNITS.items()):
-        values = synth_values("2021", seed=10 + i)
-        if wrong:
-            values = inject(values, "t4.review.total", wrong)
-        path = folder / f"report{i}.html"
-        published = None if wrong is None else "2025-03-20"
-        path.write_text(build_html("2021", values, issuer=issuer, published=published), encoding="utf-8")
-        paths.append(str(path))
-    out = folder / "out"
-    result = CliRunner().invoke(main, ["check", *paths, "--out", str(out), "-q"], catch_exceptions=False)
-    assert result.exit_code in (0, 1), result.output
-    return out
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    folder, result = check_batch(tmp_path)
+    assert result.exit_code == 2, result.output  # the empty file
+    return folder
 
 
-def test_index_page_opens_and_links_to_a_report_page(browser, tmp_path: Path) -> None:
+def _units(driver) -> list[str]:
     from selenium.webdriver.common.by import By
 
-    out = _batch(tmp_path)
+    rows = driver.find_elements(By.CSS_SELECTOR, "#units tbody tr")
+    return [r.get_attribute("data-unit") for r in rows if r.is_displayed()]
+
+
+def test_ranking_sorts_filters_and_links_to_report_pages(browser, out: Path, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
     browser.get(page_url(out / "index.html"))
-    screenshot(browser, tmp_path, "index")
+    screenshot(browser, tmp_path, "1-index")
     assert "检查汇总" in browser.title
-    links = browser.find_elements(By.CSS_SELECTOR, "table a")
-    assert len(links) == 3
-    links[0].click()
-    screenshot(browser, tmp_path, "report")
-    assert "检查结果" in browser.find_element(By.TAG_NAME, "h1").text
+    assert _units(browser) == ["甲县人民政府", "乙县人民政府", "丁县财政局", "丙县人民政府", "empty"]
+
+    score = browser.find_element(By.CSS_SELECTOR, "th[data-key=score] button")
+    score.click()
+    assert _units(browser) == ["empty", "丙县人民政府", "丁县财政局", "乙县人民政府", "甲县人民政府"]
+    assert browser.find_element(By.CSS_SELECTOR, "th[data-key=score]").get_attribute("aria-sort") == "ascending"
+    screenshot(browser, tmp_path, "2-sorted-ascending")
+    score.click()
+    assert _units(browser)[0] == "甲县人民政府"
+    browser.find_element(By.CSS_SELECTOR, "th[data-key=errors] button").click()
+    assert set(_units(browser)[:2]) == {"乙县人民政府", "丁县财政局"}
+
+    search = browser.find_element(By.ID, "filter")
+    search.send_keys("乙县")
+    assert _units(browser) == ["乙县人民政府"]
+    assert browser.find_element(By.ID, "shown").text == "显示 1 / 5 个单位"
+    screenshot(browser, tmp_path, "3-filtered")
+    search.clear()
+    search.send_keys("没有这个单位")
+    assert _units(browser) == [] and browser.find_element(By.ID, "no-match").is_displayed()
+    search.clear()
+    search.send_keys(" ")  # whitespace only: every unit again
+    assert len(_units(browser)) == 5
+    browser.find_element(By.ID, "only-errors").click()
+    assert set(_units(browser)) == {"乙县人民政府", "丁县财政局"}
+    browser.find_element(By.ID, "only-errors").click()
+
+    search.clear()
+    search.send_keys("乙县")
+    browser.find_element(By.LINK_TEXT, "乙县人民政府").click()
+    screenshot(browser, tmp_path, "4-report")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "政府信息公开工作年度报告检查结果"
+    facts = browser.find_element(By.CSS_SELECTOR, ".facts").text
+    assert "乙县人民政府" in facts and "2024" in facts
+    cell = browser.find_element(By.CSS_SELECTOR, "td[data-cell='t4.review.total']")
+    assert cell.text.startswith("999") and "cell-suspect" in cell.get_attribute("class")
+    assert "错误 1" in browser.find_element(By.CSS_SELECTOR, ".counts").text
+    for name in ("1-index", "2-sorted-ascending", "3-filtered", "4-report"):
+        assert (tmp_path / f"{name}.png").stat().st_size > 10_000

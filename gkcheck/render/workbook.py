@@ -89,7 +89,13 @@ def render_workbook(summary: BatchSummary) -> bytes:
     book = Workbook()
     ranking = book.active
     ranking.title = "单位排名"
-    _sheet(ranking, *_ranking(summary))
+    headers, rows = _ranking(summary)
+    _sheet(ranking, headers, rows)
+    labels = {"得分", *dict(summary.category_columns()).values()}
+    scores = [i for i, h in enumerate(headers, start=1) if h in labels]
+    for r in range(2, len(rows) + 2):
+        for c in scores:
+            ranking.cell(row=r, column=c).number_format = "0.0"
     details = book.create_sheet("问题明细")
     rows = [row.values() for row in summary.finding_rows]
     _sheet(details, list(FINDING_COLUMNS), rows)
