@@ -318,3 +318,51 @@ def test_extracted_published_evidence_matches_the_schema():
     data = report.to_dict()["document"]["published"]
     assert data["label"] == "公开日期" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", data["date"])
     assert not list(validator("report.schema.json").iter_errors(report.to_dict()))
+
+
+# --------------------------------------------------------------------------- other CMS layouts
+
+ARTICLE = body_html(2020, "示例市教育局", None)
+
+
+@pytest.mark.parametrize("head", [
+    # labels in square brackets, no colons
+    "<div class='xxgk'><span>[发文机构]</span> 示例市教育局 <span>[联合发文单位]</span> <span>[成文日期]</span> "
+    "2021-01-20 <span>[发布日期]</span> 2021-01-25</div>",
+    # a row of labels over a row of values
+    "<table><tr><th>索引号</th><th>发布机构</th><th>发布日期</th></tr>"
+    "<tr><td>000000000/2021-00001</td><td>示例市教育局</td><td>2021-01-25</td></tr></table>",
+    # a layout table (it holds another table): each cell becomes a line of its own, labels without colons
+    "<table><tr><td>发布机构</td><td>示例市教育局</td></tr><tr><td>发布日期</td><td>2021-01-25</td></tr>"
+    "<tr><td><table><tr><td>分享到：</td></tr></table></td></tr></table>",
+    # a long navigation menu before the article
+    "<ul>" + "".join(f"<li>栏目{i}</li>" for i in range(300)) + "</ul><p>发布机构：示例市教育局</p>"
+    "<p>发布日期：2021-01-25</p>",
+])
+def test_catalogue_layouts_of_other_platforms(head: str):
+    page = f"<html><body>{head}<h1>2020年政府信息公开工作年度报告</h1>{ARTICLE}</body></html>"
+    doc = document(page)
+    assert (doc["year"], doc["issuer"], doc["issuer_kind"]) == (2020, "示例市教育局", "department")
+    assert (doc["published"]["date"], doc["published"]["source"]) == ("2021-01-25", "page")
+
+
+def test_title_and_info_bar_on_one_line():
+    page = ("<html><body><p>示例县2020年政府信息公开工作年度报告 发布时间：2021-03-20 来源：县政府办</p>"
+            f"{body_html(2020, '示例县人民政府', None)}</body></html>")
+    doc = document(page)
+    assert (doc["title"], doc["issuer"], doc["issuer_kind"]) == (
+        "示例县2020年政府信息公开工作年度报告", "示例县", "government")
+    assert doc["published"]["date"] == "2021-03-20"
+
+
+def test_wrapper_title_with_a_site_name_tail():
+    lines = ["标题：示例县农业农村局2023年政府信息公开工作年度报告_示例县人民政府", "单位：示例县人民政府",
+             *body_text(2023, "示例县农业农村局", None)]
+    doc = document("\n".join(lines), "saved.txt")
+    assert (doc["title"], doc["issuer"]) == ("示例县农业农村局2023年政府信息公开工作年度报告", "示例县农业农村局")
+
+
+def test_title_worded_as_annual_work_report():
+    lines = ["示例市统计局2020年度政府信息公开工作报告", *body_text(2020, "示例市统计局", "2021-01-18")]
+    doc = document("\n".join(lines), "r.txt")
+    assert (doc["kind"], doc["year"], doc["issuer"]) == ("annual_report", 2020, "示例市统计局")

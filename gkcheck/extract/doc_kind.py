@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from gkcheck.extract import metadata as meta
 from gkcheck.extract.lookalike import CHECKER_WORDS, REASONS, lookalike_class
-from gkcheck.extract.page_meta import HEAD_LINES, PageMeta
+from gkcheck.extract.page_meta import PageMeta
 
 _SENTENCE = ("。", "，", ",", "；")
 _QUOTED = re.compile(r"《([^《》]{8,70})》")
@@ -32,12 +32,12 @@ def find_heading(lines: list[str], page: PageMeta) -> tuple[str | None, int | No
     for f in page.all("title"):
         if f.origin != "text" and lookalike_class(meta.clean_heading(f.value)):
             return meta.clean_heading(f.value), None
-    for i, line in enumerate(lines[:HEAD_LINES]):
+    for i, line in enumerate(lines[: page.head]):
         if i in page.label_lines:
             f = next((x for x in page.all("title") if x.line == i and x.origin == "text"), None)
             text = meta.clean_heading(f.value) if f else ""
         else:
-            text = meta.clean_heading(line)
+            text = meta.clean_heading(page.title_text.get(i, line))
         if len(text) > 90 or any(p in text for p in _SENTENCE):
             break  # the body has begun
         if text and lookalike_class(text) and not text.endswith(("：", ":")):

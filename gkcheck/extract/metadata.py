@@ -77,13 +77,14 @@ def _title_candidates(lines: list[str], page: PageMeta | None) -> list[tuple[str
     """Report titles among the top lines: single lines, two-line joins, issuer lines above a year-first title."""
     label_lines = page.label_lines if page else set()
     titles = {f.line: f.value for f in (page.all("title") if page else []) if f.origin == "text"}
+    before_labels = page.title_text if page else {}
     heads: list[tuple[str, int]] = []  # (cleaned text, line index) of lines that may be part of a title
-    for i, line in enumerate(lines[:HEAD_LINES]):
+    for i, line in enumerate(lines[: page.head if page else HEAD_LINES]):
         if i in label_lines:
             if i in titles:
-                heads.append((clean_heading(titles[i]), i))
+                heads.append((_site_part(clean_heading(titles[i])), i))
             continue
-        text = clean_heading(line)
+        text = clean_heading(before_labels.get(i, line))
         if text and len(text) <= 80:
             heads.append((text, i))
         elif text:
@@ -106,6 +107,12 @@ def _title_candidates(lines: list[str], page: PageMeta | None) -> list[tuple[str
             title = prev + title  # the issuer on its own line above
         found.append((title, i))
     return found
+
+
+def _site_part(title: str) -> str:
+    """`报告标题_网站名`: the part that is a report title."""
+    parts = re.split(r"[_|｜]|[-—–]{1,2}(?=[^0-9])", title)
+    return next((p for p in parts if is_report_title(p)), title) if len(parts) > 1 else title
 
 
 def _meta_titles(page: PageMeta | None, meta_title: str | None) -> list[str]:

@@ -53,11 +53,14 @@ _META_NAMES = {"pubdate": "PubDate", "publishdate": "PublishDate", "articlepubli
                "sitename": "SiteName", "columnname": "ColumnName", "maketime": "MakeTime"}
 
 _SEP = "[\\s\u200b]*"
+_LABEL_ALT = "|".join(_SEP.join(map(re.escape, lab)) for lab in sorted(ROLE_OF, key=len, reverse=True))
+# a label: not inside a longer word, then a colon, a date, or a closing bracket ([发布日期] 2021-01-25)
 _LABEL_RE = re.compile(
-    r"(?<![\u4e00-\u9fffA-Za-z])("
-    + "|".join(_SEP.join(map(re.escape, lab)) for lab in sorted(ROLE_OF, key=len, reverse=True))
-    + r")" + _SEP + r"(?:[:：]|(?=[\s\u200b]*(?:19|20)\d{2}\s*[-/.年]))"
+    r"(?<![\u4e00-\u9fffA-Za-z])(" + _LABEL_ALT + r")" + _SEP
+    + r"(?:[:：]|[\]】][:：]?|(?=[\s\u200b]*(?:19|20)\d{2}\s*[-/.年]))"
 )
+_BARE_LABEL = re.compile(r"^[\[【]?(" + _LABEL_ALT + r")[\]】]?" + _SEP + r"[:：]?$")
+_MID_LINE = re.compile(r"[\s|｜\]】)）]$")  # what may stand before a label that does not start its line
 _SPACES = re.compile(r"[\s\u200b]+")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
@@ -87,6 +90,8 @@ class PageMeta:
 
     fields: list[Field] = field(default_factory=list)
     label_lines: set[int] = field(default_factory=set)  # lines that are label:value lines (not title text)
+    title_text: dict[int, str] = field(default_factory=dict)  # the text before labels sharing a line with them
+    head: int = HEAD_LINES  # lines of the page head (where titles and page metadata stand)
 
     def first(self, role: str) -> Field | None:
         return next((f for f in self.fields if f.role == role and f.value), None)
@@ -145,7 +150,7 @@ def split_fields(text: str, line: int | None, origin: str) -> list[Field]:
     for i, m in enumerate(found):
         label = _SPACES.sub("", m.group(1))
         end = found[i + 1].start() if i + 1 < len(found) else len(text)
-        value = text[m.end():end].strip(" \t|" + "\u3000")
+        value = text[m.end():end].strip(" \t|[]【】\u3000")
         out.append(Field(ROLE_OF[label], label, value, line, origin))
     return out
 
@@ -154,24 +159,60 @@ def _label_only(field_: Field) -> bool:
     return not field_.value.strip(" \t:：|" + _BULLETS)
 
 
-def _starts_with_label(text: str) -> bool:
+def label_start(text: str) -> int | None:
+    """Where the first label of a line starts: at its beginning (after bullets), or after a title and a space."""
+    if len(text) > MAX_LABEL_LINE:
+        return None
     m = _LABEL_RE.search(text)
-    return bool(m) and not text[: m.start()].strip(" \t" + _BULLETS)
+    if not m:
+        return None
+    before = text[: m.start()]
+    if not before.strip(" \t" + _BULLETS):
+        return 0
+    return m.start() if _MID_LINE.search(before) and len(text) <= 120 else None
+
+
+def _bare_label(text: str) -> str | None:
+    m = _BARE_LABEL.match(_SPACES.sub("", text.strip(" \t•·●◆■□▪▶►|")))
+    return _SPACES.sub("", m.group(1)) if m else None
 
 
 def _grid_lines(grid: Grid) -> list[str]:
-    """Rows of a small table as `label：value | label：value` lines (merged cells once, bare labels get a colon)."""
-    rows: list[str] = []
+    """Rows of a small table as `label：value | label：value` lines (merged cells once, bare labels get a colon);
+    a row of labels over a row of values is read column by column."""
+    rows: list[list[str]] = []
     for row in grid.rows:
         cells: list[str] = []
         for cell in row:
             text = cell.strip()
             if not text or (cells and cells[-1].rstrip("：") == text.rstrip(":：")):
                 continue
-            bare = _SPACES.sub("", text).rstrip(":：")
-            cells.append(bare + "：" if bare in ROLE_OF else text)
-        rows.append(" | ".join(cells))
-    return rows
+            bare = _bare_label(text)
+            cells.append(bare + "：" if bare else text)
+        rows.append(cells)
+
+    def labels_only(cells: list[str]) -> bool:
+        return len(cells) > 1 and all(c.endswith("：") and _bare_label(c) for c in cells)
+
+    out: list[str] = []
+    for r, cells in enumerate(rows):
+        below = rows[r + 1] if r + 1 < len(rows) else []
+        if labels_only(cells) and len(below) == len(cells) and not any(_bare_label(c) for c in below):
+            out.append(" | ".join(a + b for a, b in zip(cells, below)))
+        elif not (r > 0 and labels_only(rows[r - 1]) and len(rows[r - 1]) == len(cells)):
+            out.append(" | ".join(cells))
+    return out
+
+
+def head_end(lines: list[str], wanted: int = HEAD_LINES, cap: int = 400) -> int:
+    """The end of the page head: `wanted` lines of substance (menu items and other short lines do not count)."""
+    seen = 0
+    for i, line in enumerate(lines[:cap]):
+        if len(line.strip()) > 12:
+            seen += 1
+            if seen >= wanted:
+                return i + 1
+    return min(len(lines), cap)
 
 
 def read_page_meta(source: Source) -> PageMeta:
@@ -182,25 +223,35 @@ def read_page_meta(source: Source) -> PageMeta:
             name = key[5:]
             if name in META_TAGS:
                 page.fields.append(Field(META_TAGS[name], _META_NAMES.get(name, name), value.strip(), None, "meta"))
+    lines = source.lines
+    page.head = limit = head_end(lines)
     for grid in source.tables:
-        if len(grid.rows) > 12 or grid.line > HEAD_LINES:
+        if len(grid.rows) > 12 or grid.line > limit:
             continue
         for text in _grid_lines(grid):
             page.fields.extend(split_fields(text, grid.line, "table"))
-    lines = source.lines
-    limit = min(len(lines), HEAD_LINES)
     i = 0
     while i < limit:
         text = lines[i]
-        if not _starts_with_label(text):
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        bare = _bare_label(text) if len(text) <= 24 else None
+        if bare and nxt.strip() and label_start(nxt) is None and len(nxt) <= 80:
+            # a label alone on its line (a table cell or block of its own), its value on the next line
+            page.fields.append(Field(ROLE_OF[bare], bare, nxt.strip(), i, "text"))
+            page.label_lines.update((i, i + 1))
+            i += 2
+            continue
+        start = label_start(text)
+        if start is None:
             i += 1
             continue
-        found = split_fields(text, i, "text")
-        page.label_lines.add(i)
-        # a label alone on its line takes the next line as its value (label and value in separate blocks)
-        if found and _label_only(found[-1]) and i + 1 < len(lines) and not _starts_with_label(lines[i + 1]) \
-                and len(lines[i + 1]) <= 80:
-            found[-1].value = lines[i + 1].strip()
+        found = split_fields(text[start:], i, "text")
+        if start:
+            page.title_text[i] = text[:start]
+        else:
+            page.label_lines.add(i)
+        if found and _label_only(found[-1]) and nxt.strip() and label_start(nxt) is None and len(nxt) <= 80:
+            found[-1].value = nxt.strip()
             page.label_lines.add(i + 1)
             i += 1
         page.fields.extend(found)
