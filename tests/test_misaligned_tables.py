@@ -197,3 +197,28 @@ def test_real_error_in_row_with_a_stray_trailing_cell_is_reported_not_hidden():
     result = check_bytes(page)
     assert "table.column_mapping" not in rule_ids(result)
     assert result["suspects"][0]["cell"] == "t3.granted.total"
+
+
+def t4_one_row_per_group(values: dict, order: tuple[str, ...]) -> str:
+    """表四 as three labelled rows of five numbers, columns in the given order."""
+    labels = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结",
+              "total": "总计"}
+    groups = {"review": "行政复议", "litigation_direct": "行政诉讼（未经复议直接起诉）",
+              "litigation_after_review": "行政诉讼（复议后起诉）"}
+    rows = [[Cell("", header=True)] + [Cell(labels[c], header=True) for c in order]]
+    for key, label in groups.items():
+        rows.append([Cell(label, label=True)] + [Cell(str(values[f"t4.{key}.{c}"])) for c in order])
+    return html_table(Table("t4", rows))
+
+
+@pytest.mark.parametrize("order", [
+    ("upheld", "corrected", "other", "pending", "total"),
+    ("total", "upheld", "corrected", "other", "pending"),
+])
+def test_t4_as_one_row_per_group(order):
+    values = synth_values("2021", 13)
+    page = build_html("2021", values, year=2024)
+    original = html_table(build_tables("2021", values)["t4"])
+    page = page.replace(original, t4_one_row_per_group(values, order))
+    report = report_of(page)
+    assert {k: c.value for k, c in report.cells.items() if k.startswith("t4.")} == expected(values, "t4")

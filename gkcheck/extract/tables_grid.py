@@ -134,8 +134,11 @@ def _t4(grids: list[Grid], year_default: str) -> TextTable:
     keys = [a.split(".", 1)[1] for a in table.cells()]
     result = TextTable(version=year_default)
     for grid in grids:
-        data_rows = [r for r, row in enumerate(grid.rows) if r > 0 and all(_is_value(c) for c in row)]
+        data_rows = [r for r, row in enumerate(grid.rows) if r > 0 and any(c.strip() for c in row) and (
+            all(_is_value(c) for c in row) or len(trailing_values(own_cells(grid, r))) >= 15)]
         if not data_rows:
+            if _t4_by_group(grid, keys, result):
+                break
             continue
         r = data_rows[0]
         row = grid.rows[r]
@@ -164,6 +167,32 @@ def _t4(grids: list[Grid], year_default: str) -> TextTable:
                 result.cells.setdefault(f"t4.{key}", make_cell(raw, {**rc.location, "col": c + 1}))
         break
     return result
+
+
+def _t4_by_group(grid: Grid, keys: list[str], result: TextTable) -> bool:
+    """表四 laid out as one row per group (行政复议 / 未经复议直接起诉 / 复议后起诉), five numbers each."""
+    parts = [k.split(".", 1)[1] for k in keys[:5]]
+    found: dict[str, tuple[int, list[tuple[int, str]]]] = {}
+    for r, _ in enumerate(grid.rows):
+        own = own_cells(grid, r)
+        trail = trailing_values(own)
+        label = norm("".join(t for _, t in own[:len(own) - len(trail)]))
+        group = next((g for k, g in T4_GROUPS if k in label), None)
+        if group and len(trail) == 5 and group not in found:
+            found[group] = (r, trail)
+    if len(found) < 3:
+        return False
+    for group, (r, trail) in found.items():
+        order = parts
+        for header in reversed(grid.rows[:min(r for r, _ in found.values())]):
+            named = [next((k2 for k, k2 in T4_COLUMNS if k in norm(header[c])), None) if c < len(header) else None
+                     for c, _ in trail]
+            if len(set(named) - {None}) == 5:
+                order = named
+                break
+        for part, (c, raw) in zip(order, trail):
+            result.cells[f"t4.{group}.{part}"] = make_cell(raw, {"table": grid.index, "row": r + 1, "col": c + 1})
+    return True
 
 
 def _t2(grids: list[Grid], year_default: str) -> TextTable:
