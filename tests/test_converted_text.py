@@ -261,3 +261,14 @@ def test_markdown_with_html_tables_and_line_breaks():
     assert {k: c.value for k, c in report.cells.items()} == values
     assert [s.title for s in report.sections][:3] == ["一、总体情况", "二、主动公开政府信息情况",
                                                       "三、收到和处理政府信息公开申请情况"]
+
+
+@pytest.mark.parametrize("version", ["2019", "2021"])
+def test_t2_as_loose_lines_without_captions(version):
+    """表二 transcribed as loose `行政许可 97` lines, its 第二十条 captions and 信息内容 headers lost."""
+    values = synth_values(version, 38)
+    lines = [s for s in build_text(version, values, style="rows", year=YEAR[version]).splitlines()
+             if "第二十条" not in s and "信息内容" not in s]
+    report = report_of("\n".join(lines) + "\n", "ocr.txt")
+    assert cells_of(report, "t2") == expected(values, "t2")
+    assert report.tables["t2"].status == "present"

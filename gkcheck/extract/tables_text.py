@@ -25,6 +25,7 @@ _T4_START = ("结果维持", "尚未审结", "维持纠正", "行政复议行政
 ROW_ORDER_NOTE = "row_order_uncertain"
 ROW_ORDER_REASON = "row_order"
 _GARBLED = re.compile(r"^(?=.*\d)[0-9OoIl|]+$")
+MAX_LOOSE_LABEL = 12  # a 表二 row label standing alone with its numbers
 DETACHED_SPAN = 80  # lines between the first 表三 label and its numbers when labels are written apart
 
 
@@ -257,9 +258,26 @@ def _with_added_column(table: TableDef, region: list[str]) -> TableDef:
     return table.with_column(next(iter(table.optional)), best)
 
 
+def _loose_t2_start(lines: list[str], limit: int) -> int | None:
+    """表二 written without its captions: a column heading line, or a short row label with its numbers
+    (`行政许可 97`)."""
+    versions = tables_by_version("t2").values()
+    headings = {norm(c.label) for t in versions for c in t.columns.values()}
+    for i in range(min(limit, len(lines))):
+        text = norm(lines[i])
+        if text in headings:
+            return i
+        label, nums = split_line(lines[i])
+        if nums and len(norm(label)) <= MAX_LOOSE_LABEL and any(match_row(label, t) for t in versions):
+            return i
+    return None
+
+
 def _t2(lines: list[str], end_hint: int | None, year_default: str) -> TextTable | None:
     limit = end_hint if end_hint is not None else len(lines)
     start = _find(lines, 0, limit, lambda s: "第二十条" in s or s.startswith("信息内容"))
+    if start is None:
+        start = _loose_t2_start(lines, limit)
     if start is None:
         return None
     end = limit if end_hint is not None else min(len(lines), start + 200)
