@@ -134,7 +134,7 @@ def _t4(grids: list[Grid], year_default: str) -> TextTable:
     keys = [a.split(".", 1)[1] for a in table.cells()]
     result = TextTable(version=year_default)
     for grid in grids:
-        data_rows = [r for r, row in enumerate(grid.rows) if r > 0 and any(c.strip() for c in row) and (
+        data_rows = [r for r, row in enumerate(grid.rows) if r > 0 and (
             all(_is_value(c) for c in row) or len(trailing_values(own_cells(grid, r))) >= 15)]
         if not data_rows:
             if _t4_by_group(grid, keys, result):
