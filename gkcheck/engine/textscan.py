@@ -56,16 +56,18 @@ class Text:
         return min(ends) + 1 if ends else len(self.compact)
 
 
+_SPACE = re.compile(r"\s+")
+
+
 @lru_cache(maxsize=8)
 def compact(text: str) -> Text:
     """Remove whitespace (NFKC-normalised: full-width digits and punctuation become half-width)."""
     chars: list[str] = []
     lines: list[int] = []
     for number, line in enumerate(text.split("\n"), start=1):
-        for ch in unicodedata.normalize("NFKC", line):
-            if not ch.isspace():
-                chars.append(ch)
-                lines.append(number)
+        kept = _SPACE.sub("", unicodedata.normalize("NFKC", line))  # \s is exactly str.isspace()
+        chars.append(kept)
+        lines.extend([number] * len(kept))
     return Text("".join(chars), lines)
 
 

@@ -98,7 +98,16 @@ def expand_table(table: etree._Element) -> tuple[list[list[str]], list[list[int]
                 c += 1
             text = _cell_text(cell)
             cell_id += 1
-            rs, cs = _span(cell.get("rowspan")), _span(cell.get("colspan"))
+            rowspan, colspan = cell.get("rowspan"), cell.get("colspan")
+            if rowspan is None and colspan is None and c == len(line):  # the common case: a plain cell
+                filled += 1
+                if filled > MAX_GRID_CELLS:
+                    raise ReadError("表格过大（单元格数超过上限），疑似恶意构造的文件")
+                line.append(text)
+                ids[r].append(cell_id)
+                c += 1
+                continue
+            rs, cs = _span(rowspan), _span(colspan)
             rs = min(rs, len(rows) - r)
             filled += rs * cs
             if filled > MAX_GRID_CELLS:
@@ -138,6 +147,8 @@ def read_html(data: bytes, path: str) -> Source:
     image_lines: list[int] = []
 
     def flush() -> None:
+        if not current:
+            return
         line = _SPACES.sub(" ", "".join(current)).strip()
         current.clear()
         if line:
@@ -145,7 +156,9 @@ def read_html(data: bytes, path: str) -> Source:
 
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, node in walker:
-        tag = node.tag if isinstance(node.tag, str) else ""
+        tag = node.tag
+        if tag.__class__ is not str:  # comments and processing instructions
+            tag = ""
         if event == "start":
             if tag in _DROP:
                 walker.skip_subtree()
@@ -155,7 +168,7 @@ def read_html(data: bytes, path: str) -> Source:
                 image_lines.append(len(lines))
             if tag in _BLOCK:
                 flush()
-            if _is_leaf_table(node):
+            if tag == "table" and _is_leaf_table(node):
                 grid, anchors = expand_table(node)
                 n_img = len(node.findall(".//img"))
                 images += n_img
@@ -163,13 +176,16 @@ def read_html(data: bytes, path: str) -> Source:
                                    anchors=anchors))
                 walker.skip_subtree()
                 continue
-            if node.text and tag:
-                current.append(node.text)
+            if tag:
+                text = node.text
+                if text:
+                    current.append(text)
         else:
             if tag in _BLOCK:
                 flush()
-            if node.tail and node is not root:
-                current.append(node.tail)
+            tail = node.tail
+            if tail and node is not root:
+                current.append(tail)
     flush()
     title = root.findtext(".//title") or ""
     meta = {"encoding": encoding}

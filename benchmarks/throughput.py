@@ -1,0 +1,271 @@
+"""Batch throughput and per-report cost, printed as the ratios the performance targets are stated in.
+
+    python benchmarks/throughput.py                 # full size: batches of 1 000 and 10 000 pages
+    python benchmarks/throughput.py --scale 0.1     # batches of 100 and 1 000 pages (quicker)
+    python benchmarks/throughput.py --skip-batch    # only single-file, page and PDF figures
+
+Pages are government-portal sized (40–90 KB: navigation, scripts and footer around a report with its three
+tables), each copy with one unique change. CPU times come from the operating system (user + system of this
+process or of the command and its workers), so they hold on a shared machine; wall times and files/s depend
+on what else runs. Every ratio is measured in the same run. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from synth import build_html, build_pdf, inject, synth_values  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+WRAPPER = """
+import resource, sys
+from gkcheck.cli import main
+try:
+    main()
+finally:
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(f"RSS {self_kb} {child_kb}", file=sys.stderr)
+"""
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def portal_page(seed: int) -> str:
+    """A report page as government portals publish it: menus, breadcrumbs, scripts and footer around it."""
+    rng = random.Random(seed)
+    version = "2021" if seed % 2 else "2019"
+    values = synth_values(version, seed)
+    if seed % 3 == 0:
+        values = inject(values, "t3.total_processed.total", values["t3.total_processed.total"] + 7)
+    page = build_html(version, values, issuer=f"示例{seed % 50}县人民政府")
+    menu = "".join(f'<li><a href="/col/col{rng.randint(1000, 99999)}/index.html" target="_blank">栏目{i}</a></li>'
+                   for i in range(260))
+    links = "".join(f'<a href="https://www.example.gov.cn/site{i}">相关网站{i}</a>' for i in range(120))
+    script = "<script>var _cfg={" + ",".join(f"k{i}:'{rng.random():.8f}'" for i in range(500)) + "};</script>"
+    head = (f'<div class="top"><ul class="nav">{menu}</ul><div class="crumb">首页 &gt; 政务公开 &gt; '
+            f'政府信息公开年报</div></div>{script}')
+    foot = f'<div class="links">{links}</div><div class="footer">主办单位：示例县人民政府办公室</div>'
+    return page.replace("<body>", "<body>" + head, 1).replace("</body>", foot + "</body>", 1)
+
+
+def page_set(count: int, bases: int = 16) -> list[bytes]:
+    """`count` pages: copies of `bases` portal pages, each with one unique change (a document number)."""
+    base = [portal_page(seed) for seed in range(bases)]
+    marker = "六、其他需要报告的事项"
+    return [base[i % bases].replace(marker, f"{marker}<p>本页编号 {i:06d}。</p>", 1).encode("utf-8")
+            for i in range(count)]
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def cpu_self() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cpu_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def best_cpu(work, repeat: int = 3) -> float:
+    """The least CPU time of `repeat` runs of `work()` (the least disturbed run)."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        work()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def line(label: str, text: str) -> None:
+    print(f"{label:<34} {text}")
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def single_file(folder: Path) -> None:
+    page = folder / "one.html"
+    page.write_bytes(page_set(1)[0])
+    command = [sys.executable, "-m", "gkcheck.cli", "check", str(page), "--out", str(folder / "one-out"), "-q"]
+    subprocess.run(command, capture_output=True, check=False)  # fill the per-user cache once
+    walls, cpus = [], []
+    for _ in range(5):
+        before, start = cpu_children(), time.perf_counter()
+        subprocess.run(command, capture_output=True, check=False)
+        walls.append(time.perf_counter() - start)
+        cpus.append(cpu_children() - before)
+    probe = "import time; t = time.process_time(); import gkcheck.cli; print(time.process_time() - t)"
+    imports = float(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout or 0)
+    wall, cpu = statistics.median(walls), statistics.median(cpus)
+    line("单文件 gkcheck check one.html", f"用时中位数 {wall:.2f} s（CPU {cpu:.2f} s，其中导入 gkcheck.cli "
+         f"{imports:.2f} s）  目标 ≤ 0.5 s")
+
+
+def in_process(pages: list[bytes]) -> float:
+    """Per page: raw lxml parse, and gkcheck read → extract → rules → JSON (and with the HTML page)."""
+    from lxml import html as lxml_html
+
+    from gkcheck.engine import run
+    from gkcheck.extract import extract
+    from gkcheck.read import read_bytes
+    from gkcheck.render import render
+    from gkcheck.rulepack import load_profile, load_rules
+
+    rules, profile = load_rules(), load_profile()
+    sizes = [len(p) for p in pages]
+
+    def parse() -> None:
+        for data in pages:
+            lxml_html.document_fromstring(data)
+
+    def check(fmts: tuple[str, ...]) -> None:
+        for i, data in enumerate(pages):
+            result = run(extract(read_bytes(data, f"{i}.html")), rules, profile)
+            for fmt in fmts:
+                render(result, fmt)
+
+    check(("json", "html"))  # warm caches (compiled rule plans, templates)
+    raw = best_cpu(parse) / len(pages)
+    plain = best_cpu(lambda: check(("json",))) / len(pages)
+    rendered = best_cpu(lambda: check(("json", "html"))) / len(pages)
+    line("页面大小", f"{min(sizes) // 1024}–{max(sizes) // 1024} KB，{len(pages)} 页")
+    line("lxml.html 解析（基准）", f"{1000 * raw:6.2f} ms/页")
+    line("读取→抽取→规则→JSON", f"{1000 * plain:6.2f} ms/页 = {plain / raw:5.1f} × 解析  目标 ≤ 10×")
+    line("  另加 HTML 评分页", f"{1000 * rendered:6.2f} ms/页 = {rendered / raw:5.1f} × 解析  目标 ≤ 15×")
+    return plain
+
+
+def pdf_ratio(folder: Path) -> None:
+    """gkcheck on text PDFs against pdfplumber alone reading their text and tables."""
+    import pdfplumber
+
+    from gkcheck.engine import run
+    from gkcheck.extract import extract
+    from gkcheck.read import read_bytes
+    from gkcheck.render import render
+    from gkcheck.rulepack import load_profile, load_rules
+
+    rules, profile = load_rules(), load_profile()
+    docs = [p.read_bytes() for p in sorted(CORPUS.glob("*.pdf"))] if CORPUS.is_dir() else []
+    source = "../shared/corpus 中的真实 PDF"
+    if not docs:
+        docs = [build_pdf("2021", synth_values("2021", i)) for i in range(3)]
+        source = "合成 PDF"
+    paths = []
+    for i, data in enumerate(docs):
+        path = folder / f"doc{i}.pdf"
+        path.write_bytes(data)
+        paths.append(path)
+
+    def plumber() -> None:
+        for path in paths:
+            with pdfplumber.open(path) as pdf:
+                for page in pdf.pages:
+                    page.extract_text()
+                    page.extract_tables()
+
+    def gkcheck() -> None:
+        for i, data in enumerate(docs):
+            render(run(extract(read_bytes(data, f"{i}.pdf")), rules, profile), "json")
+
+    gkcheck()
+    ours, theirs = best_cpu(gkcheck, 2), best_cpu(plumber, 2)
+    line(f"PDF（{source}，{len(docs)} 份）", f"gkcheck {ours / len(docs):.2f} s/份，pdfplumber 本身 "
+         f"{theirs / len(docs):.2f} s/份 = {ours / theirs:4.2f}×  目标 ≤ 1.3×")
+
+
+def write_pages(folder: Path, pages: list[bytes]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i, data in enumerate(pages):
+        path = folder / f"unit-{i:06d}.html"
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
+
+
+def cli_batch(folder: Path, inputs: Path, jobs: int) -> dict[str, float]:
+    """The command line over a folder of pages (HTML + JSON pages, scorecard, index): wall, CPU, peak RSS."""
+    count = sum(1 for _ in inputs.iterdir())
+    out = folder / f"out-{inputs.name}"
+    before, start = cpu_children(), time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", WRAPPER, "check", str(inputs), "--out", str(out),
+                           "--format", "html,json", "-q", "-j", str(jobs)], capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    cpu = cpu_children() - before
+    rss = next((ln.split()[1:] for ln in done.stderr.splitlines() if ln.startswith("RSS ")), ["0", "0"])
+    return {"n": count, "wall": wall, "rate": count / wall, "cpu": cpu / count,
+            "rss_parent": int(rss[0]) / 1024, "rss_worker": int(rss[1]) / 1024}
+
+
+def in_process_batch(folder: Path, paths: list[Path]) -> dict[str, float]:
+    """The same batch work (check, HTML + JSON pages) in this process, without isolation."""
+    from gkcheck.batch import BatchJob, run_batch
+    from gkcheck.executor import InProcess
+    from gkcheck.rulepack import load_profile, load_rules
+
+    out = folder / "out-inprocess"
+    out.mkdir()
+    job = BatchJob(load_rules(), load_profile(), ("html", "json"), out.resolve(), 50 * 1024 * 1024)
+    cpu, start = cpu_self(), time.perf_counter()
+    run_batch(paths, job, InProcess())
+    wall = time.perf_counter() - start
+    return {"n": len(paths), "wall": wall, "rate": len(paths) / wall, "cpu": (cpu_self() - cpu) / len(paths)}
+
+
+def batches(folder: Path, scale: float, jobs: int) -> None:
+    small_n, big_n = max(10, round(1000 * scale)), max(100, round(10000 * scale))
+    small_dir = folder / "small"
+    small_paths = write_pages(small_dir, page_set(small_n))
+    inproc = in_process_batch(folder, small_paths)
+    small = cli_batch(folder, small_dir, jobs)
+    big_dir = folder / "big"
+    write_pages(big_dir, page_set(big_n))
+    big = cli_batch(folder, big_dir, jobs)
+    for label, run in ((f"命令行批量 {small_n} 份（-j {jobs}）", small), (f"命令行批量 {big_n} 份（-j {jobs}）", big)):
+        line(label, f"{run['rate']:6.1f} 份/秒  CPU {1000 * run['cpu']:5.1f} ms/份  "
+             f"主进程峰值内存 {run['rss_parent']:5.0f} MB  工作进程峰值 {run['rss_worker']:4.0f} MB")
+    line(f"  {big_n} 份 / {small_n} 份 速率比", f"{big['rate'] / small['rate']:5.2f}（CPU/份之比 "
+         f"{big['cpu'] / small['cpu']:4.2f}，主进程内存之比 {big['rss_parent'] / small['rss_parent']:4.2f}）  "
+         "目标 ≥ 0.85")
+    line(f"进程内（无隔离）{small_n} 份", f"{inproc['rate']:6.1f} 份/秒  CPU {1000 * inproc['cpu']:5.1f} ms/份")
+    line(f"  -j {jobs} 速率 / ({jobs} × 进程内速率)", f"{small['rate'] / (jobs * inproc['rate']):5.2f}  目标 ≥ 0.80"
+         f"（隔离的 CPU 代价：{small['cpu'] / inproc['cpu']:4.2f}× 进程内）")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="gkcheck 批量吞吐与单份成本（只打印数字，不做断言）")
+    parser.add_argument("--scale", type=float, default=1.0, help="批量规模系数：1 表示 1 000 份与 10 000 份")
+    parser.add_argument("--jobs", type=int, default=2, help="命令行批量的并行进程数")
+    parser.add_argument("--pages", type=int, default=24, help="进程内测量用的页面数")
+    parser.add_argument("--skip-batch", action="store_true", help="不跑批量（只测单文件、页面和 PDF）")
+    args = parser.parse_args()
+    line("机器", f"{os.cpu_count()} 核，当前负载 {os.getloadavg()[0]:.1f}")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        single_file(folder)
+        in_process(page_set(args.pages))
+        pdf_ratio(folder)
+        if not args.skip_batch:
+            batches(folder, args.scale, args.jobs)
+
+
+if __name__ == "__main__":
+    main()
