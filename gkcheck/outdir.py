@@ -21,7 +21,8 @@ from pathlib import Path
 from gkcheck.errors import GkError
 
 MANIFEST = ".gkcheck-manifest"  # also the lock file of the folder
-MAX_MANIFEST_BYTES = 8 * 1024 * 1024  # a larger manifest is not gkcheck's: nothing in it is trusted
+MAX_MANIFEST_BYTES = 256 * 1024 * 1024  # a larger manifest is not gkcheck's: nothing in it is trusted
+# (one line of ~150 bytes per written file: room for a re-run of several hundred thousand reports)
 
 _ERRNO_TEXT = {
     errno.EACCES: "没有权限",
@@ -90,22 +91,60 @@ def record(out_dir: Path, name: str, data: bytes) -> None:
         os.close(fd)
 
 
+_PARSED: dict[str, tuple[tuple[int, int], int, dict[str, dict]]] = {}  # manifest → (file id, bytes read, entries)
+
+
 def written(folder: Path | str) -> dict[str, dict]:
-    """The files the manifest in `folder` says gkcheck wrote: name → entry (`sha256`, `size`, `mtime_ns`)."""
+    """The files the manifest in `folder` says gkcheck wrote: name → entry (`sha256`, `size`, `mtime_ns`).
+
+    The manifest only grows during a run (one line per written file), so each process reads only the lines
+    added since its last look: asking once per written file stays linear in the size of the batch. The
+    returned mapping is shared; callers only read it."""
     path = Path(folder) / MANIFEST
     try:
-        if not path.is_file() or path.is_symlink() or path.stat().st_size > MAX_MANIFEST_BYTES:
-            return {}
-        text = path.read_bytes().decode("utf-8", "surrogateescape")
+        info = os.lstat(path)
     except OSError:
         return {}
-    names: dict[str, dict] = {}
-    for line in text.splitlines():
-        with contextlib.suppress(ValueError, TypeError, AttributeError):
-            entry = json.loads(line)
-            if isinstance(entry.get("name"), str) and isinstance(entry.get("sha256"), str):
-                names[entry["name"]] = entry
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MANIFEST_BYTES:
+        return {}
+    key, identity = str(path), (info.st_dev, info.st_ino)
+    seen = _PARSED.get(key)
+    if seen and seen[0] == identity and seen[1] <= info.st_size and _line_ends_at(path, seen[1]):
+        offset, names = seen[1], seen[2]
+    else:
+        offset, names = 0, {}
+    if info.st_size > offset:
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0))
+            try:
+                chunk = os.pread(fd, info.st_size - offset, offset)
+            finally:
+                os.close(fd)
+        except OSError:
+            return {}
+        complete = chunk[:chunk.rfind(b"\n") + 1]  # a line being appended right now is read next time
+        for line in complete.decode("utf-8", "surrogateescape").splitlines():
+            with contextlib.suppress(ValueError, TypeError, AttributeError):
+                entry = json.loads(line)
+                if isinstance(entry.get("name"), str) and isinstance(entry.get("sha256"), str):
+                    names[entry["name"]] = entry
+        offset += len(complete)
+    _PARSED[key] = (identity, offset, names)
     return names
+
+
+def _line_ends_at(path: Path, offset: int) -> bool:
+    """Whether the manifest still has a line end just before `offset` (it was not rewritten meanwhile)."""
+    if offset == 0:
+        return True
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0))
+        try:
+            return os.pread(fd, 1, offset - 1) == b"\n"
+        finally:
+            os.close(fd)
+    except OSError:
+        return False
 
 
 def _matches(path: Path, entry: dict) -> bool:
@@ -139,6 +178,7 @@ def _compact(out_dir: Path, fd: int) -> None:
     names = written(out_dir)
     kept = "".join(json.dumps(entry, ensure_ascii=False) + "\n"
                    for name, entry in names.items() if _matches(out_dir / name, entry))
+    _PARSED.pop(str(out_dir / MANIFEST), None)
     with contextlib.suppress(OSError):
         os.ftruncate(fd, 0)
         os.pwrite(fd, kept.encode("utf-8", "surrogateescape"), 0)

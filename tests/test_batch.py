@@ -171,3 +171,33 @@ def test_record_of_a_failed_file_keeps_the_summary_fields():
     result = record.as_result()
     assert result["error"] == "文件已加密" and result["outputs"] == {} and result["score"]["total"] is None
     assert "文件已加密" in result["score"]["reason"]
+
+
+def test_manifest_is_read_incrementally_and_a_rewrite_is_noticed(tmp_path: Path):
+    import json
+
+    from gkcheck import outdir
+
+    outdir.record(tmp_path, "a.json", b"A")
+    assert set(outdir.written(tmp_path)) == {"a.json"}
+    outdir.record(tmp_path, "b.json", b"B")
+    assert set(outdir.written(tmp_path)) == {"a.json", "b.json"}
+    manifest = tmp_path / outdir.MANIFEST
+    with manifest.open("ab") as fh:
+        fh.write(b'{"name": "c.json", "sha')  # a line still being appended
+    assert set(outdir.written(tmp_path)) == {"a.json", "b.json"}
+    with manifest.open("ab") as fh:
+        fh.write(b'256": "00"}\n')
+    assert set(outdir.written(tmp_path)) == {"a.json", "b.json", "c.json"}
+    manifest.write_text(json.dumps({"name": "z.json", "sha256": "00"}) + "\n" + "x" * 400 + "\n", encoding="utf-8")
+    assert set(outdir.written(tmp_path)) == {"z.json"}  # rewritten in place: read again from the start
+
+
+def test_rerun_into_the_same_folder_overwrites_its_own_outputs(tmp_path: Path):
+    files = [write_report(tmp_path, f"r{i}.html", seed=i) for i in range(3)]
+    out = tmp_path / "out"
+    for _ in range(2):
+        result = invoke("check", *map(str, files), "--out", str(out), "--format", "json", "-q")
+        assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "index.html", "r0.json", "r1.json", "r2.json", "scorecard.csv"]
