@@ -6,6 +6,7 @@ form is described by `schemas/report.schema.json`.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
@@ -34,6 +35,7 @@ class Source:
     images: int = 0  # images in the body (tables pasted as pictures show up here)
     image_lines: list[int] = field(default_factory=list)  # Source.lines index where each image stands
     image_pages: list[int] = field(default_factory=list)  # PDF pages without a text layer
+    page_starts: list[int] = field(default_factory=list)  # PDF: line number (1-based) where each page begins
     metadata: dict[str, str] = field(default_factory=dict)  # e.g. {"created": "2025-02-25", "title": …}
     data: dict[str, Any] | None = None  # a report given directly as JSON data
 
@@ -113,6 +115,7 @@ class Report:
     cells: dict[str, CellValue] = field(default_factory=dict)
     attachments: list[Attachment] = field(default_factory=list)
     text: str = ""
+    page_starts: list[int] = field(default_factory=list)  # PDF: line number (1-based) where each page begins
 
     def value(self, address: str) -> float | int | None:
         cell = self.cells.get(address)
@@ -142,11 +145,19 @@ class Report:
             cells={k: CellValue(**v) for k, v in data.get("cells", {}).items()},
             attachments=[Attachment(**a) for a in data.get("attachments", [])],
             text=data.get("text", ""),
+            page_starts=list(data.get("page_starts", [])),
         )
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def page_of(line: int, page_starts: list[int]) -> int | None:
+    """The PDF page (1-based) that holds text line `line`, from `Report.page_starts`; None when unknown."""
+    if not page_starts or line < 1:
+        return None
+    return bisect_right(page_starts, line) or None
 
 
 def _plain(value: Any) -> Any:

@@ -12,7 +12,7 @@ from gkcheck.engine.score import score
 from gkcheck.engine.suspects import best_fix, rank_suspects, ranked_repairs
 from gkcheck.extract.metadata import deadline
 from gkcheck.labels import published_evidence
-from gkcheck.model import SCHEMA_VERSION, Published, Report
+from gkcheck.model import SCHEMA_VERSION, Published, Report, page_of
 from gkcheck.rulepack import Profile, Rule
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -71,6 +71,11 @@ def run(report: Report, rules: list[Rule], profile: Profile) -> dict[str, Any]:
         if fix:
             finding.suggestion = f"最可能出错：{fix.cell}（{ctx.cell_label(fix.cell)}），应为 {fix.show_expected()}"
     findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.category, f.rule))
+    for finding in findings:  # PDF: the page that holds the line, for people reading the printed report
+        line = (finding.location or {}).get("line")
+        page = page_of(line, report.page_starts) if isinstance(line, int) else None
+        if page is not None:
+            finding.location = {**(finding.location or {}), "page": page}
     doc = report.document
     due = deadline(doc.year, doc.kind, doc.issuer_kind) if doc.kind != "not_annual_report" else None
     on_time = None if due is None or doc.published is None else doc.published.date <= due

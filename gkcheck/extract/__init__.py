@@ -86,6 +86,7 @@ def extract(source: Source) -> Report:
         other_headings=others,
         numbering_gaps=gaps,
         text=text,
+        page_starts=list(source.page_starts),
     )
     t4_version = overall if overall in template_versions() else year_default  # 表四 is the same in both
     for name in TABLES:

@@ -307,7 +307,9 @@ def _read(pdf: pdfplumber.PDF, path: str) -> Source:
     garbled: list[str] = []
     unreadable: list[str] = []
     first_error: Exception | None = None
+    page_starts: list[int] = []
     for page in _pages(pdf):
+        page_starts.append(len(lines) + 1)  # page n begins at line page_starts[n - 1] (1-based)
         try:
             text, has_images = _page_content(page)
         except GkError:
@@ -331,7 +333,8 @@ def _read(pdf: pdfplumber.PDF, path: str) -> Source:
         meta["garbled_pages"] = ",".join(garbled)  # a text layer that does not map to Unicode
     if unreadable:
         meta["unreadable_pages"] = ",".join(unreadable)  # pages whose content could not be parsed
-    return Source(path=path, format="pdf", lines=lines, metadata=meta, image_pages=image_pages)
+    return Source(path=path, format="pdf", lines=lines, metadata=meta, image_pages=image_pages,
+                  page_starts=page_starts)
 
 
 def _cause(exc: BaseException) -> BaseException:

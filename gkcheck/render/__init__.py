@@ -127,7 +127,8 @@ def sorted_findings(result: dict) -> list[dict]:
 
 
 def location_text(location: dict | None) -> str:
-    """`{"line": 12}` → `第 12 行`; `{"table": 3, "row": 4, "col": 5}` → `第 3 个表格第 4 行第 5 列`."""
+    """`{"line": 12}` → `第 12 行`; `{"line": 12, "page": 2}` (PDF) → `第 2 页`;
+    `{"table": 3, "row": 4, "col": 5}` → `第 3 个表格第 4 行第 5 列`."""
     if not location:
         return ""
     if location.get("table") is not None:
@@ -137,6 +138,8 @@ def location_text(location: dict | None) -> str:
         if location.get("col") is not None:
             text += f"第 {location['col']} 列"
         return text
+    if location.get("page") is not None:
+        return f"第 {location['page']} 页"
     if location.get("line") is not None:
         return f"第 {location['line']} 行"
     return ""

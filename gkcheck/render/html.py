@@ -16,7 +16,8 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from gkcheck.extract.normalize import to_cn
-from gkcheck.labels import SEVERITY_LABELS
+from gkcheck.labels import SEVERITY_LABELS, TABLE_SHORT_NAMES
+from gkcheck.model import page_of
 from gkcheck.render import (
     SEVERITIES,
     category_score_text,
@@ -47,6 +48,7 @@ TABLE_STATUS_LABELS = {
     "image": "以图片形式提供，无法核验",
     "blank": "表格未填写",
 }
+MAX_CELLS_SHOWN = 4  # cells named under a finding; the table below marks them all
 CORNER_LABELS = {"t2": "信息内容", "t3": "申请处理情况", "t4": "案件类别"}
 
 
@@ -148,13 +150,29 @@ def _score_view(result: dict) -> dict[str, Any]:
     }
 
 
-def _finding_view(finding: dict) -> dict[str, Any]:
+def cell_name(address: str, result: dict) -> str:
+    """A cell in Chinese, e.g. `表四「行政复议」/「总计」`, laid out like the report's own table; the address
+    itself when it is not a template cell."""
+    parts = address.split(".")
+    if len(parts) != 3 or parts[0] not in TABLES:
+        return address
+    tdef = load_template(_table_version(parts[0], result)).tables[parts[0]]
+    row = next((r for r in tdef.rows if r.key == parts[1]), None)
+    col = tdef.columns.get(parts[2])
+    if row is None or col is None:
+        return address
+    return f"{TABLE_SHORT_NAMES.get(parts[0], parts[0])}「{row.label.replace('·', '')}」/「{col.label}」"
+
+
+def _finding_view(finding: dict, result: dict) -> dict[str, Any]:
     return {
         "title": str(finding.get("title") or ""),
         "message": str(finding.get("message") or finding.get("title") or finding.get("rule") or ""),
         "rule": str(finding.get("rule") or ""),
         "category": str(finding.get("category") or ""),
-        "cells": [str(c) for c in finding.get("cells") or []],
+        "cells": [{"address": str(c), "name": cell_name(str(c), result)}
+                  for c in (finding.get("cells") or [])[:MAX_CELLS_SHOWN]],
+        "more_cells": max(0, len(finding.get("cells") or []) - MAX_CELLS_SHOWN),
         "location": location_text(finding.get("location")),
         "suggestion": str(finding.get("suggestion") or ""),
     }
@@ -163,14 +181,15 @@ def _finding_view(finding: dict) -> dict[str, Any]:
 def _finding_groups(result: dict) -> list[dict[str, Any]]:
     groups = []
     for severity in SEVERITIES:
-        items = [_finding_view(f) for f in result.get("findings") or [] if f.get("severity") == severity]
+        items = [_finding_view(f, result) for f in result.get("findings") or [] if f.get("severity") == severity]
         groups.append({"severity": severity, "label": SEVERITY_LABELS[severity], "entries": items})
     return groups
 
 
-def _suspect_view(suspect: dict) -> dict[str, Any]:
+def _suspect_view(suspect: dict, result: dict) -> dict[str, Any]:
     return {
         "cell": str(suspect.get("cell") or ""),
+        "name": cell_name(str(suspect.get("cell") or ""), result),
         "found": fmt_number(suspect.get("found")),
         "expected": fmt_number(suspect.get("expected")),
         "fixes": suspect.get("fixes") or 0,
@@ -215,14 +234,16 @@ def _cell_view(address: str, cells: dict, marks: Marks) -> dict[str, Any]:
     elif address in marks.warnings:
         classes.append("cell-warning")
     suspect = marks.suspects.get(address)
+    expected = ""
     if suspect is not None:
         classes.append("cell-suspect")
-        title = f"应为 {fmt_number(suspect.get('expected'))}"
-    return {"address": address, "text": text, "classes": " ".join(classes), "title": title}
+        expected = f"应为 {fmt_number(suspect.get('expected'))}"
+        title = expected
+    return {"address": address, "text": text, "classes": " ".join(classes), "title": title, "expected": expected}
 
 
 def _label(text: str, rowspan: int = 1, colspan: int = 1, cls: str = "row-label") -> dict[str, Any]:
-    return {"text": text, "rowspan": rowspan, "colspan": colspan, "cls": cls}
+    return {"text": text, "rowspan": rowspan, "colspan": colspan, "cls": cls, "printed": ""}
 
 
 def _lead_cells(rows: list[Row]) -> tuple[list[list[dict[str, Any]]], int]:
@@ -250,21 +271,33 @@ def _lead_cells(rows: list[Row]) -> tuple[list[list[dict[str, Any]]], int]:
     return leads, depth
 
 
-def _block_rows(tdef: TableDef, rows: list[Row], cells: dict, marks: Marks) -> dict[str, Any]:
+def _row_class(cells: list[dict[str, Any]], printed: str) -> str:
+    """`row-error` when a cell of the row is named in an error, `row-warning` for a warning or a row label
+    printed unlike the template."""
+    classes = " ".join(c["classes"] for c in cells).split()
+    if "cell-error" in classes:
+        return "row-error"
+    return "row-warning" if "cell-warning" in classes or printed else ""
+
+
+def _block_rows(tdef: TableDef, rows: list[Row], cells: dict, marks: Marks,
+                printed: dict[str, str]) -> dict[str, Any]:
     leads, depth = _lead_cells(rows)
+    out = []
+    for row, lead in zip(rows, leads, strict=True):
+        views = [_cell_view(f"{tdef.name}.{row.key}.{c}", cells, marks) for c in tdef.row_columns(row)]
+        if lead and printed.get(row.key):
+            lead[-1] = {**lead[-1], "printed": printed[row.key]}
+        out.append({"lead": lead, "cells": views, "cls": _row_class(views, printed.get(row.key, ""))})
     return {
         "caption": rows[0].caption,
         "columns": [tdef.columns[c].label for c in tdef.row_columns(rows[0])],
         "depth": depth,
-        "rows": [
-            {"lead": lead, "cells": [_cell_view(f"{tdef.name}.{row.key}.{c}", cells, marks)
-                                     for c in tdef.row_columns(row)]}
-            for row, lead in zip(rows, leads, strict=True)
-        ],
+        "rows": out,
     }
 
 
-def _blocks(tdef: TableDef, cells: dict, marks: Marks) -> list[dict[str, Any]]:
+def _blocks(tdef: TableDef, cells: dict, marks: Marks, printed: dict[str, str]) -> list[dict[str, Any]]:
     """Consecutive rows with the same caption and columns form one block with its own header row; the
     last column of a narrower block spans the rest of the table, as in the template's 表二."""
     groups: list[list[Row]] = []
@@ -274,7 +307,7 @@ def _blocks(tdef: TableDef, cells: dict, marks: Marks) -> list[dict[str, Any]]:
             groups[-1].append(row)
         else:
             groups.append([row])
-    blocks = [_block_rows(tdef, rows, cells, marks) for rows in groups]
+    blocks = [_block_rows(tdef, rows, cells, marks, printed) for rows in groups]
     width = max(b["depth"] + len(b["columns"]) for b in blocks)
     for block in blocks:
         block["width"] = width
@@ -296,18 +329,57 @@ def _table_view(name: str, result: dict, marks: Marks) -> dict[str, Any]:
         "version": version if info.get("template") else "",
         "reference": str(info.get("reference") or ""),
         "blocks": [],
+        "wide": None,
     }
     if status == "present":
         tdef = load_template(version).tables[name]
-        view["blocks"] = _blocks(tdef, report.get("cells") or {}, marks)
+        printed = {str(d.get("row")): str(d.get("found") or "") for d in info.get("label_deviations") or []
+                   if d.get("row")}
+        cells = report.get("cells") or {}
+        if name == "t4":
+            view["wide"] = _wide_table(tdef, cells, marks)
+        else:
+            view["blocks"] = _blocks(tdef, cells, marks, printed)
     return view
+
+
+def _wide_table(tdef: TableDef, cells: dict, marks: Marks) -> dict[str, Any]:
+    """表四 as printed in the template: one row of figures under a three-level header (行政复议 | 行政诉讼 ›
+    未经复议直接起诉 / 复议后起诉 › 结果维持 … 总计). Row labels `A·B` give the second level."""
+    columns = [tdef.columns[c].label for c in tdef.columns]
+    groups: list[dict[str, Any]] = []
+    for row in tdef.rows:
+        top, _, sub = row.label.partition("·")
+        if groups and groups[-1]["label"] == top and sub:
+            groups[-1]["subs"].append(sub)
+        else:
+            groups.append({"label": top, "subs": [sub] if sub else []})
+    level1 = [{"text": g["label"], "colspan": len(columns) * max(1, len(g["subs"])), "rowspan": 1} for g in groups]
+    level2: list[dict[str, Any]] = []
+    level3: list[str] = []
+    for g in groups:
+        if g["subs"]:
+            level2 += [{"text": sub, "colspan": len(columns), "rowspan": 1} for sub in g["subs"]]
+            level3 += columns * len(g["subs"])
+        else:
+            level2 += [{"text": c, "colspan": 1, "rowspan": 2} for c in columns]
+    figures = [_cell_view(f"{tdef.name}.{row.key}.{c}", cells, marks) for row in tdef.rows for c in tdef.columns]
+    return {"levels": [level1, level2], "columns": level3, "cells": figures, "cls": _row_class(figures, "")}
 
 
 # --------------------------------------------------------------------------- outline
 
 
+def _line_text(line: Any, pages: list[int]) -> str:
+    """`第 3 页` for a PDF (its page is known), else `第 120 行` of the extracted text."""
+    if not isinstance(line, int):
+        return ""
+    return location_text({"line": line, "page": page_of(line, pages)} if page_of(line, pages) else {"line": line})
+
+
 def _outline_view(result: dict) -> dict[str, Any]:
     report = result.get("report") or {}
+    pages = [int(p) for p in report.get("page_starts") or []]
     found: dict[int, dict] = {}
     for section in report.get("sections") or []:
         if isinstance(section.get("number"), int):
@@ -321,11 +393,11 @@ def _outline_view(result: dict) -> dict[str, Any]:
             "expected": f"{to_cn(number)}、{spec['title']}",
             "found": section is not None,
             "title": str(section.get("title") or "") if section else "",
-            "line": location_text({"line": section.get("line")}) if section else "",
+            "line": _line_text(section.get("line"), pages) if section else "",
             "variant": bool(section and section.get("wording") == "variant"),
         })
     others = [
-        {"title": str(h.get("title") or ""), "line": location_text({"line": h.get("line")})}
+        {"title": str(h.get("title") or ""), "line": _line_text(h.get("line"), pages)}
         for h in report.get("other_headings") or []
     ]
     gaps = [to_cn(int(n)) for n in report.get("numbering_gaps") or [] if isinstance(n, int)]
@@ -351,7 +423,7 @@ def render_html(result: dict) -> str:
         "score": _score_view(result),
         "counts": counts(result),
         "groups": _finding_groups(result),
-        "suspects": [_suspect_view(s) for s in result.get("suspects") or []],
+        "suspects": [_suspect_view(s, result) for s in result.get("suspects") or []],
         "tables": [_table_view(t, result, marks) for t in TABLES] if show else [],
         "outline": _outline_view(result) if show else None,
         "severity_labels": SEVERITY_LABELS,
