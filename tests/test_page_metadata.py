@@ -366,3 +366,50 @@ def test_title_worded_as_annual_work_report():
     lines = ["示例市统计局2020年度政府信息公开工作报告", *body_text(2020, "示例市统计局", "2021-01-18")]
     doc = document("\n".join(lines), "r.txt")
     assert (doc["kind"], doc["year"], doc["issuer"]) == ("annual_report", 2020, "示例市统计局")
+
+
+# --------------------------------------------------------------------------- a page printed to PDF by a browser
+
+
+def printed_page_pdf(producer: str, creator: str) -> bytes:
+    """A saved report page printed by a browser: time stamp and title atop each page, the URL at the foot."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    title = "示例县民政局2023年政府信息公开工作年度报告"
+    lines = [title, *[x[:40] for x in body_text(2023, "示例县民政局", None) if x]]
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    pdf.setDateFormatter(lambda *_: "D:20240305101500+08'00'")
+    pdf.setProducer(producer)
+    pdf.setCreator(creator)
+    width, height = A4
+    for number, start in enumerate(range(0, len(lines), 35), start=1):
+        pdf.setFont("STSong-Light", 8)
+        pdf.drawString(30, height - 20, f"2024/3/5 10:15    {title}")
+        pdf.drawString(30, 20, f"https://www.example.gov.cn/xxgk/mzj/202401/t20240122_5.html    {number}/4")
+        pdf.setFont("STSong-Light", 10)
+        for k, line in enumerate(lines[start:start + 35]):
+            pdf.drawString(50, height - 60 - 20 * k, line)
+        pdf.showPage()
+    pdf.save()
+    return buf.getvalue()
+
+
+def test_browser_print_date_is_not_the_publication_date():
+    data = printed_page_pdf("Skia/PDF m120", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0.0.0")
+    doc = document(data, "printed.pdf")
+    assert (doc["title"], doc["issuer"], doc["year"]) == (
+        "示例县民政局2023年政府信息公开工作年度报告", "示例县民政局", 2023)
+    assert doc["published"] is None and "doc.deadline" not in doc["rules"]
+
+
+def test_exported_pdf_creation_date_still_counts():
+    doc = document(printed_page_pdf("Microsoft® Word 2016", "Microsoft® Word 2016"), "exported.pdf")
+    assert (doc["published"]["date"], doc["published"]["source"]) == ("2024-03-05", "pdf_metadata")
+    assert "doc.deadline" in doc["rules"]
