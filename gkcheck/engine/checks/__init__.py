@@ -11,6 +11,7 @@ from gkcheck.engine.checks import (
     condition,
     deadline,
     document_kind,
+    issuer_voice,
     label_wording,
     numbering_gap,
     section_order,
@@ -35,9 +36,9 @@ from gkcheck.rulepack import Rule
 CheckFn = Callable[[Rule, Context], list[Finding]]
 
 MODULES = (
-    attachment_present, cell_type, condition, deadline, document_kind, label_wording, numbering_gap, section_order,
-    section_present, section_substance, section_wording, sum_identity, table_complete, table_note, table_present,
-    template_version, text_arithmetic, text_claim, text_figure, text_mentions, text_statement,
+    attachment_present, cell_type, condition, deadline, document_kind, issuer_voice, label_wording, numbering_gap,
+    section_order, section_present, section_substance, section_wording, sum_identity, table_complete, table_note,
+    table_present, template_version, text_arithmetic, text_claim, text_figure, text_mentions, text_statement,
     text_years,
 )
 CHECKS: dict[str, CheckFn] = {module.KIND: module.check for module in MODULES}
