@@ -197,7 +197,9 @@ def sync_folder(out_dir: Path) -> None:
 
 
 def _finding_brief(finding: dict) -> dict[str, Any]:
-    return {k: finding.get(k) for k in ("rule", "severity", "category", "message", "cells", "suggestion")}
+    brief = {k: finding.get(k) for k in ("rule", "severity", "category", "message", "cells", "suggestion")}
+    brief.update({k: finding[k] for k in ("fingerprint", "decision") if k in finding})
+    return brief
 
 
 @dataclass
@@ -260,6 +262,7 @@ class FileRecord:
             "file": self.file, "document": self.document, "score": self.score, "summary": self.summary,
             "findings": self.findings or self.main_findings, "suspects": self.suspects,
             "outputs": self.outputs, "error": self.error,
+            **{k: v for k, v in self.extra.items() if not k.startswith("_")},  # e.g. unit, dismissed, sha256
         }
 
 
@@ -285,15 +288,19 @@ class BatchJob:
     protected: frozenset[tuple[int, int]] = frozenset()
     hooks: tuple[Hook, ...] = ()
     published: str | None = None  # --published: the publication date to use for every file
+    prepare: tuple[Hook, ...] = ()  # run before rendering: may add fields to the result; dicts go to `extra`
 
     def __call__(self, task: FileTask) -> FileRecord:
         from gkcheck.pipeline import check_file
         from gkcheck.render import render
 
         result = check_file(task.path, self.rules, self.profile, self.max_bytes, self.published)
+        prepared = [hook(result) for hook in self.prepare]
         pages = {task.outputs[fmt]: render(result, fmt) for fmt in self.formats}
         write_files(self.out_dir, pages, self.protected)
         record = FileRecord.from_result(task, result)
+        for extra in prepared:
+            record.extra.update(extra)
         for hook in self.hooks:
             record.extra.update(hook(result))
         return record

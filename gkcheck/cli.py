@@ -17,9 +17,20 @@ from gkcheck.executor import LocalPool
 from gkcheck.inputs import expand
 from gkcheck.isolate import Limits, run_isolated
 from gkcheck.labels import SEVERITY_LABELS
+from gkcheck.multi.batch import MultiOptions
+from gkcheck.multi.commands import history_lines, rollup_digests, rollup_lines
+from gkcheck.multi.history import DEFAULT_NAME as DEFAULT_HISTORY
+from gkcheck.multi.run import (
+    MultiRun,
+    history_path,
+    is_history_file,
+    load_options,
+    replace_in_summary,
+    summary_result,
+)
 from gkcheck.options import finite_seconds, iso_date
 from gkcheck.outdir import foreign_names, locked, prepare
-from gkcheck.pipeline import extract_file, warm_up
+from gkcheck.pipeline import check_file, extract_file, warm_up
 from gkcheck.progress import Progress
 from gkcheck.read import DEFAULT_MAX_BYTES
 from gkcheck.render.html import preload as preload_html
@@ -147,11 +158,20 @@ def _fail(message: str) -> None:
 @click.option("--max-memory", type=click.IntRange(256, 1024 * 1024), default=Limits.memory_mb, show_default=True,
               help="单个文件处理进程的内存上限（MB）。")
 @click.option("--quiet", "-q", is_flag=True, help="不在终端输出每个文件的摘要。")
+@click.option("--units", "units_file", type=click.Path(path_type=Path), help="单位清单文件（YAML）：应报送的单位。")
+@click.option("--previous", "previous", multiple=True, type=click.Path(path_type=Path),
+              help="上年报告（可多次给出），用于跨年度核对，本身不出结果。")
+@click.option("--decisions", "decisions_file", type=click.Path(path_type=Path),
+              help="复核决定文件（YAML）：按指纹确认或排除问题。")
+@click.option("--history", "history_file", type=click.Path(path_type=Path),
+              help="结果历史数据库（SQLite），默认为输出文件夹下的 .gkcheck-history.sqlite（检查多个文件时记录）。")
+@click.option("--rollup/--no-rollup", default=None, help="按单位清单的上下级做汇总核对（默认按评分方案）。")
 @click.option("--published", callback=iso_date, metavar="YYYY-MM-DD",
               help="指定发布日期（替代从文档中找到的日期，用于判断是否按时发布）。")
 def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str, rules_dir: Path,
               max_bytes: int, follow_links: bool, jobs: int, timeout: float, max_memory: int, quiet: bool,
-              published: str | None) -> None:
+              published: str | None, units_file: Path | None, previous: tuple[Path, ...],
+              decisions_file: Path | None, history_file: Path | None, rollup: bool | None) -> None:
     """检查一个或多个年度报告（HTML、TXT、PDF、DOCX 或报告数据 JSON），输出评分与问题清单。
 
     参数可以是文件，也可以是文件夹（检查其中全部文件）。
@@ -162,13 +182,17 @@ def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str
         fmt_list = _formats(formats)
         rules = load_rules(rules_dir)
         prof = load_profile(profile)
+        options = load_options(units_file, decisions_file, previous, rollup)
         out_root = prepare(out_dir).resolve(strict=True)
         with locked(out_root):
+            history = history_path(history_file, out_root)
             found = expand(files, follow_links=follow_links, exclude=[out_root])
             for problem in found.problems:
                 echo(f"✗ 无法检查 {display_name(problem.path)}：{problem.message}", err=True)
-            code = _check(found.files, out_root, fmt_list, rules, prof, max_bytes, Limits(timeout, max_memory),
-                          jobs, quiet, published)
+            inputs = [f for f in found.files if not is_history_file(f, history)]
+            record = history if len(inputs) > 1 or history_file else None
+            code = _check(inputs, out_root, fmt_list, rules, prof, max_bytes, Limits(timeout, max_memory),
+                          jobs, quiet, published, MultiRun(options, prof, record))
     except click.BadParameter as exc:
         _fail(exc.message)
     except (GkError, OSError) as exc:
@@ -177,23 +201,32 @@ def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str
 
 
 def _check(files: list[Path], out_root: Path, fmt_list: list[str], rules: list, prof: object, max_bytes: int,
-           limits: Limits, jobs: int, quiet: bool, published: str | None = None) -> int:
+           limits: Limits, jobs: int, quiet: bool, published: str | None = None,
+           multi: MultiRun | None = None) -> int:
     """Check the expanded files into the (locked) output folder; return the exit code."""
+    multi = multi or MultiRun(MultiOptions(), prof)  # type: ignore[arg-type]
     protected = protected_files(files)
-    job = BatchJob(rules, prof, tuple(fmt_list), out_root, max_bytes, protected, published=published)
+    job = BatchJob(rules, prof, tuple(fmt_list), out_root, max_bytes, protected, published=published,
+                   prepare=(multi.prepare,))
 
     progress = Progress(len(files), quiet=quiet, out=echo, err=lambda text: echo(text, err=True))
     summary = BatchSummary(rules)
 
     def show(record: FileRecord) -> None:
-        result = record.as_result()
+        multi.collect(record)
+        result = summary_result(record)
         summary.add(result, record.failed_rules)
         progress.file_done(result)
 
     warm_up(readers=len(files) > jobs)
     preload_html()
     run = run_batch(files, job, LocalPool(limits, jobs), on_file=show, taken=foreign_names(out_root))
-    code = run.exit_code
+    try:
+        code = multi.finish(run, job, lambda: LocalPool(limits, jobs), quiet,
+                            on_change=lambda old, new: replace_in_summary(summary, old, new))
+    except GkError as exc:
+        echo(f"✗ {exc}", err=True)
+        code = EXIT_UNREADABLE
     written: list[str] = []
     if len(run.records) > 1:
         try:
@@ -253,6 +286,47 @@ def serve_cmd(host: str, port: int, jobs: int, queue: int, max_bytes: int, keep:
               limits=Limits(timeout, max_memory), profile=profile, rules_dir=rules_dir)
     except (GkError, OSError) as exc:
         _fail(str(exc))
+
+
+@main.command("history", context_settings=CONTEXT)
+@click.help_option("-h", "--help", help=HELP)
+@click.option("--unit", help="单位名称：显示该单位历次检查的得分和未排除的问题。")
+@click.option("--history", "history_file", type=click.Path(path_type=Path),
+              default=Path("reports_out") / DEFAULT_HISTORY, show_default=True, help="结果历史数据库。")
+def history_cmd(unit: str | None, history_file: Path) -> None:
+    """查看结果历史：各单位历次检查的得分，或某个单位的得分与未排除的问题。"""
+    try:
+        echo("\n".join(history_lines(history_file, unit)))
+    except GkError as exc:
+        _fail(str(exc))
+
+
+@main.command("rollup", context_settings=CONTEXT)
+@click.help_option("-h", "--help", help=HELP)
+@click.argument("summary", type=click.Path(path_type=Path))
+@click.argument("parts", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--profile", default="default", show_default=True, help="评分方案（决定汇总核对的严重程度）。")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=DEFAULT_JOBS, show_default=True,
+              help="同时检查的文件数。")
+def rollup_cmd(summary: Path, parts: tuple[Path, ...], profile: str, jobs: int) -> None:
+    """汇总核对：汇总报告的表三、表四每个单元格与下级单位报告之和比较。
+
+    退出码：0 没有“错误”级的不一致；1 有（严重程度由评分方案 multi.rollup.severity 决定）；2 有文件无法读取。
+    """
+    try:
+        rules, prof = load_rules(CHECKS_DIR), load_profile(profile)
+    except GkError as exc:
+        _fail(str(exc))
+    warm_up()
+    digests, errors = rollup_digests([summary, *parts], lambda paths, fn: run_isolated(paths, fn, Limits(), jobs),
+                                     lambda p: check_file(p, rules, prof), prof)
+    for message in errors:
+        echo(f"✗ {message}", err=True)
+    if errors:
+        sys.exit(EXIT_UNREADABLE)
+    lines, found = rollup_lines(digests[0], digests[1:], prof)
+    echo("\n".join(lines))
+    sys.exit(EXIT_FINDINGS if any(f["severity"] == "error" for f in found) else EXIT_OK)
 
 
 @main.group("rules", context_settings=CONTEXT)

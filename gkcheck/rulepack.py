@@ -229,6 +229,7 @@ class Profile:
     max_per_rule: float
     rules: dict[str, float] = field(default_factory=dict)
     unknown_publication: float = 0.0  # timeliness score when the publication date is unknown
+    multi: dict[str, Any] = field(default_factory=dict)  # settings of the checks across reports
 
 
 def load_profile(name_or_path: str = "default") -> Profile:
@@ -252,6 +253,7 @@ def load_profile(name_or_path: str = "default") -> Profile:
         max_per_rule=data.get("max_per_rule", 100),
         rules=data.get("rules", {}),
         unknown_publication=data.get("unknown_publication", 0.0),
+        multi=data.get("multi", {}),
     )
 
 

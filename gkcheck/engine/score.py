@@ -27,20 +27,26 @@ def score(report: Report, findings: list[Finding], profile: Profile, verified: b
 
     `verified` is False when no arithmetic identity could be evaluated (no usable table): the
     arithmetic category then scores 0 — unverifiable figures earn nothing."""
-    kind = report.document.kind
+    return score_of(report.document.kind, [(f.rule, f.severity, f.category) for f in findings], profile, verified,
+                    _timeliness_unknown(report))
+
+
+def score_of(kind: str, findings: list[tuple[str, str, str]], profile: Profile, verified: bool = True,
+             date_unknown: str | None = None) -> dict[str, Any]:
+    """The score from (rule, severity, category) of the findings that count (see `score`); `date_unknown`
+    says why timeliness cannot be judged, if it cannot."""
     if kind in NO_SCORE:
         return {"total": None, "reason": NO_SCORE[kind], "categories": {},
                 "profile": profile.name}
     if kind == "legacy_annual_report" and profile.name != LEGACY_PROFILE:
         profile = _legacy_profile()
     lost: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for f in findings:
-        points = profile.rules.get(f.rule, profile.deductions[f.severity]) if f.severity != "info" else \
+    for rule, severity, category in findings:
+        points = profile.rules.get(rule, profile.deductions[severity]) if severity != "info" else \
             profile.deductions["info"]
-        lost[f.category][f.rule] += points
+        lost[category][rule] += points
     categories: dict[str, Any] = {}
     weighted = weights = 0.0
-    date_unknown = _timeliness_unknown(report)
     for key, spec in profile.categories.items():
         deduction = sum(min(profile.max_per_rule, v) for v in lost[key].values())
         value = max(0.0, 100.0 - deduction) if verified or key != "arithmetic" else 0.0
@@ -58,11 +64,15 @@ def score(report: Report, findings: list[Finding], profile: Profile, verified: b
 
 
 def _timeliness_unknown(report: Report) -> str | None:
-    """Why timeliness cannot be judged (no publication date, or no deadline because the year is unknown)."""
     doc = report.document
-    if doc.published is None:
+    return timeliness_unknown(doc.published, deadline(doc.year, doc.kind, doc.issuer_kind))
+
+
+def timeliness_unknown(published: Any, due: str | None) -> str | None:
+    """Why timeliness cannot be judged (no publication date, or no deadline because the year is unknown)."""
+    if published is None:
         return "未找到发布日期，是否按时未知"
-    if deadline(doc.year, doc.kind, doc.issuer_kind) is None:
+    if due is None:
         return "报告年度不明，无法确定发布截止日期"
     return None
 

@@ -261,7 +261,7 @@ def ranked(results: Iterable[dict]) -> list[tuple[str, dict]]:
     rank = 0
     for position, item in enumerate(items, start=1):
         total = score_total(item)
-        if total is None:
+        if total is None or (item.get("unit") or {}).get("duplicate_of"):  # a duplicate report is not ranked
             out.append(("", item))
             continue
         if total != previous:

@@ -31,6 +31,7 @@ from gkcheck.engine.checks import (
     text_years,
 )
 from gkcheck.engine.context import Context, Finding
+from gkcheck.multi.kinds import FIELDS as MULTI_FIELDS
 from gkcheck.rulepack import Rule
 
 CheckFn = Callable[[Rule, Context], list[Finding]]
@@ -43,3 +44,4 @@ MODULES = (
 )
 CHECKS: dict[str, CheckFn] = {module.KIND: module.check for module in MODULES}
 FIELDS: dict[str, frozenset[str]] = {module.KIND: module.FIELDS for module in MODULES}
+FIELDS.update(MULTI_FIELDS)  # kinds checked across reports (gkcheck.multi), validated like the others

@@ -1,0 +1,256 @@
+"""The checks across reports inside one `gkcheck check` run (gkcheck/batch.py does the per-file work).
+
+1. In each worker, `prepare` (a `BatchJob.prepare` hook) adds unit, fingerprints and review decisions to the
+   fresh result, plus the findings across reports already known for its file, before the result is rendered;
+   the file's digest travels in the record (`extra["_digest"]`).
+2. In the batch process, `collect` takes each record's digest out and records the report in the history
+   database (one transaction per report).
+3. `finish`: the `--previous` reports, the checks across reports, a second pass over the files that got
+   findings across reports or a duplicate flag (so their own pages show them), rows for expected units
+   without a report, and the exit code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gkcheck import __version__
+from gkcheck.batch import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, BatchJob, BatchRun, FileRecord, FileTask
+from gkcheck.errors import GkError
+from gkcheck.executor import Executor
+from gkcheck.isolate import in_order
+from gkcheck.labels import SEVERITY_LABELS
+from gkcheck.multi.analyse import MISSING_STATUS, Outcome, analyse
+from gkcheck.multi.batch import MultiOptions, annotate, known_units, merge
+from gkcheck.multi.decisions import load_decisions
+from gkcheck.multi.digest import Digest
+from gkcheck.multi.history import DEFAULT_NAME, Recorder, start_run
+from gkcheck.multi.units import load_units
+from gkcheck.rulepack import Profile
+from gkcheck.terminal import display_name, echo
+
+DIGEST_KEY = "_digest"
+BRIEF = ("rule", "severity", "category", "message", "cells", "fingerprint", "decision", "related")
+
+
+def load_options(units: Path | None, decisions: Path | None, previous: Iterable[Path],
+                 rollup: bool | None) -> MultiOptions:
+    """The user's units and decisions files, read and validated (InputFileError otherwise)."""
+    loaded_units = load_units(units) if units else None
+    loaded = load_decisions(decisions) if decisions else None
+    if loaded and loaded_units:
+        loaded.check_units({u.name for u in loaded_units.units}, loaded_units)
+    return MultiOptions(units=loaded_units, decisions=loaded, previous=list(previous), rollup=rollup)
+
+
+def history_path(option: Path | None, out_dir: Path) -> Path:
+    return option if option is not None else out_dir / DEFAULT_NAME
+
+
+def is_history_file(path: Path, history: Path) -> bool:
+    """The history database (and its journal files) is never an input."""
+    try:
+        return path.resolve().parent == history.resolve().parent and path.name.startswith(history.name)
+    except OSError:
+        return False
+
+
+def _brief(finding: dict[str, Any]) -> dict[str, Any]:
+    return {k: finding[k] for k in BRIEF if k in finding}
+
+
+@dataclass
+class PreviousJob:
+    """The work for a `--previous` report: check it and return its digest (nothing is written)."""
+
+    rules: list[Any]
+    profile: Profile
+    max_bytes: int
+    options: MultiOptions
+
+    def __call__(self, path: Path) -> dict[str, Any]:
+        from gkcheck.pipeline import check_file
+
+        result = check_file(path, self.rules, self.profile, self.max_bytes)
+        return annotate(result, path, self.options, self.profile).to_dict()
+
+
+@dataclass
+class MultiRun:
+    options: MultiOptions
+    profile: Profile
+    history: Path | None = None  # None: the run is not recorded
+    digests: list[Digest] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)  # record index of each current digest
+    pending: dict[str, tuple[list[dict[str, Any]], str | None]] = field(default_factory=dict)
+    outcome: Outcome | None = None
+    recorder: Recorder | None = None
+    report_ids: dict[int, int] = field(default_factory=dict)  # record index -> history row
+    seen: int = 0
+    on_change: Callable[[FileRecord | None, FileRecord], None] | None = None
+
+    # ----------------------------------------------------------------- in each worker
+
+    def prepare(self, result: dict[str, Any]) -> dict[str, Any]:
+        """A `BatchJob.prepare` hook: annotate the fresh result; the record's share of it."""
+        file = str(result.get("file") or "")
+        digest = annotate(result, file, self.options, self.profile)
+        extra, duplicate_of = self.pending.get(file, ([], None))
+        merge(result, [dict(f) for f in extra], duplicate_of, self.options, self.profile)
+        return {"unit": result["unit"], "sha256": result.get("sha256"),
+                "dismissed": [_brief(f) for f in result.get("dismissed") or []],
+                "multi_findings": [_brief(f) for f in result.get("findings") or [] if f.get("multi")],
+                DIGEST_KEY: digest.to_dict()}
+
+    # ----------------------------------------------------------------- in the batch process
+
+    def collect(self, record: FileRecord) -> None:
+        """Called for every record in input order (with all its findings): keep the digest, record history."""
+        index = self.seen
+        self.seen += 1
+        data = record.extra.pop(DIGEST_KEY, None)
+        if data is not None:
+            self.digests.append(Digest.from_dict(data))
+            self.positions.append(index)
+        if self.history is not None:
+            if self.recorder is None:
+                self.recorder = start_run(self.history, self.profile.name, __version__)
+            self.report_ids[index] = self.recorder.report(_history_row(record), _status(record))
+
+    def finish(self, run: BatchRun, job: BatchJob, executor: Callable[[], Executor], quiet: bool,
+               on_change: Callable[[FileRecord | None, FileRecord], None] | None = None) -> int:
+        """Everything across reports once the batch is checked; returns the exit code. `on_change(old, new)`
+        is called for every record replaced by the second pass (with all its findings) and every row added
+        for a missing unit (old is None)."""
+        self.on_change = on_change
+        code = run.exit_code
+        if self.options.previous:
+            previous = PreviousJob(job.rules, job.profile, job.max_bytes, self.options)
+            for path, outcome in in_order(executor().imap(previous, list(self.options.previous))):
+                if isinstance(outcome, GkError) or not isinstance(outcome, dict):
+                    echo(f"✗ 无法读取上年报告 {display_name(path)}：{getattr(outcome, 'message', outcome)}", err=True)
+                    code = EXIT_UNREADABLE
+                    continue
+                digest = Digest.from_dict(outcome)
+                digest.previous = True
+                self.digests.append(digest)
+        self.outcome = analyse(self.digests, self.profile, self.options.units, self.options.rollup)
+        code = max(code, self._second_pass(run, job, executor))
+        try:
+            if self.options.decisions and not self.options.units:
+                self.options.decisions.check_units(known_units([r.as_result() for r in run.records], self.digests))
+        except GkError as exc:
+            echo(f"✗ {exc}", err=True)
+            code = EXIT_UNREADABLE
+        for row in self.outcome.missing:
+            record = FileRecord(number=len(run.records), file="", status="missing", document=row["document"],
+                                score=row["score"], summary=row["summary"], extra={"unit": row["unit"]})
+            run.records.append(record)
+            if self.on_change:
+                self.on_change(None, record)
+            if self.recorder:
+                self.recorder.report(_history_row(record), "missing")
+        if self.recorder:
+            self.recorder.finish(self.seen)
+        lines = summary_lines(run.records, self.outcome.notes)
+        if lines and not quiet:
+            echo("\n".join(lines))
+        if code == EXIT_UNREADABLE or any(r.failed for r in run.records):
+            return EXIT_UNREADABLE
+        return EXIT_FINDINGS if any((r.summary or {}).get("error") for r in run.records) else EXIT_OK
+
+    def _second_pass(self, run: BatchRun, job: BatchJob, executor: Callable[[], Executor]) -> int:
+        """Check again the files whose results change, so that their pages and records carry the findings."""
+        assert self.outcome is not None
+        tasks: list[tuple[int, FileTask]] = []
+        for n, digest in enumerate(self.digests):
+            if digest.previous:
+                continue
+            extra, duplicate_of = self.outcome.findings.get(n) or [], self.outcome.duplicate_of.get(n)
+            if not extra and not duplicate_of:
+                continue
+            index = self.positions[n]
+            record = run.records[index]
+            self.pending[digest.file] = (extra, duplicate_of)
+            tasks.append((index, FileTask(record.number, Path(record.file), dict(record.outputs))))
+        if not tasks:
+            return EXIT_OK
+        again = dataclasses.replace(job, prepare=(self.prepare,))
+        code = EXIT_OK
+        for (task, outcome), (index, _) in zip(in_order(executor().imap(again, [t for _, t in tasks])), tasks):
+            if not isinstance(outcome, FileRecord):
+                reason = getattr(outcome, "message", outcome)
+                echo(f"✗ 无法写出 {display_name(task.path)} 的跨报告检查结果：{reason}", err=True)
+                code = EXIT_UNREADABLE
+                continue
+            outcome.extra.pop(DIGEST_KEY, None)
+            if self.recorder and index in self.report_ids:
+                self.recorder.replace(self.report_ids[index], _history_row(outcome), _status(outcome))
+            if self.on_change:
+                self.on_change(run.records[index], outcome)
+            run.records[index] = outcome.compact()
+        return code
+
+
+def _status(record: FileRecord) -> str:
+    if record.failed:
+        return "unreadable"
+    return "duplicate" if (record.extra.get("unit") or {}).get("duplicate_of") else record.status
+
+
+def _history_row(record: FileRecord) -> dict[str, Any]:
+    result = record.as_result()
+    result["findings"] = record.findings or record.main_findings
+    return result
+
+
+def summary_lines(records: list[FileRecord], notes: list[str]) -> list[str]:
+    """The terminal section on checks across reports: per file, its findings across reports."""
+    lines = []
+    for record in records:
+        unit = record.extra.get("unit") or {}
+        if record.status == "missing":
+            lines.append(f"{unit.get('name')} {record.document.get('year') or ''} 年度：{MISSING_STATUS}")
+            continue
+        found = list(record.extra.get("multi_findings") or [])
+        if unit.get("duplicate_of") and not found:
+            found = [{"severity": "info", "message": f"重复报告，排名计入 {unit['duplicate_of']}"}]
+        if found:
+            lines.append(f"{display_name(record.file)}（{unit.get('name') or '未识别单位'}）：")
+            lines += [f"  [{SEVERITY_LABELS.get(f['severity'], '提示')}] {f['message']}" for f in found]
+        dismissed = record.extra.get("dismissed") or []
+        if dismissed:
+            lines.append(f"{display_name(record.file)}：{len(dismissed)} 项问题已按复核决定排除，不扣分")
+    lines += notes
+    return (["跨报告检查："] + lines) if lines else []
+
+
+def summary_result(record: FileRecord) -> dict[str, Any]:
+    """A record as the batch summaries read it: dismissed findings included, flagged `dismissed`."""
+    result = record.as_result()
+    dismissed = [dict(f, dismissed=True) for f in record.extra.get("dismissed") or []]
+    if dismissed:
+        result["findings"] = list(result.get("findings") or []) + dismissed
+    return result
+
+
+def replace_in_summary(summary: Any, old: FileRecord | None, new: FileRecord) -> None:
+    """Take a file's old entry out of a `BatchSummary` (rows, rule counts, result) and add its new one."""
+    if old is not None:
+        summary.finding_rows = [row for row in summary.finding_rows if row.file != old.file]
+        for rule, number in (old.failed_rules or {}).items():
+            row = summary.rule_counts.get(rule)
+            if row is None:
+                continue
+            row.units -= 1
+            row.findings -= number
+            if row.units <= 0:
+                del summary.rule_counts[rule]
+        position = next((i for i, r in enumerate(summary.results) if r.get("file") == old.file), None)
+        if position is not None:
+            del summary.results[position]
+    summary.add(summary_result(new), new.failed_rules if new.status != "missing" else {})
