@@ -32,14 +32,14 @@ def test_ranking_sorts_filters_and_links_to_report_pages(browser, out: Path, tmp
     assert "检查汇总" in browser.title
     assert _units(browser) == ["甲县人民政府", "乙县人民政府", "丁县财政局", "丙县人民政府", "empty"]
 
-    score = browser.find_element(By.CSS_SELECTOR, "th[data-key=score] button")
+    score = browser.find_element(By.CSS_SELECTOR, "th[data-key=score] .sort")
     score.click()
     assert _units(browser) == ["empty", "丙县人民政府", "丁县财政局", "乙县人民政府", "甲县人民政府"]
     assert browser.find_element(By.CSS_SELECTOR, "th[data-key=score]").get_attribute("aria-sort") == "ascending"
     screenshot(browser, tmp_path, "2-sorted-ascending")
     score.click()
     assert _units(browser)[0] == "甲县人民政府"
-    browser.find_element(By.CSS_SELECTOR, "th[data-key=errors] button").click()
+    browser.find_element(By.CSS_SELECTOR, "th[data-key=errors] .sort").click()
     assert set(_units(browser)[:2]) == {"乙县人民政府", "丁县财政局"}
 
     search = browser.find_element(By.ID, "filter")
