@@ -247,3 +247,12 @@ def test_corpus_work_points_notice_reason(corpus_results):
     doc = result["document"]
     assert doc["issuer"] == "福州市人民政府办公厅"
     assert (doc["published"]["date"], doc["published"]["source"]) == ("2021-06-09", "page")
+
+
+def test_numbered_headings_are_not_document_headings():
+    """A report whose title was lost: its numbered sub-headings (（一）预决算公开) do not make it a budget."""
+    lines = ["一、总体情况", "（一）预决算公开", "（二）重点领域信息公开",
+             *[str(p) for k, p in document_blocks("2021", VALUES, year=2023, issuer="示例县财政局",
+                                                   published="2024-01-20")[1:] if k in ("para", "heading")]]
+    result = verdict("\n".join(lines), "untitled.txt")
+    assert result["document"]["kind"] == "annual_report"

@@ -10,6 +10,7 @@ from gkcheck.extract.lookalike import CHECKER_WORDS, REASONS, lookalike_class
 from gkcheck.extract.page_meta import PageMeta
 
 _SENTENCE = ("。", "，", ",", "；")
+_NUMBERED = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]|第[一二三四五六七八九十\d]{1,3}[部章节条])")
 _QUOTED = re.compile(r"《([^《》]{8,70})》")
 
 
@@ -40,7 +41,7 @@ def find_heading(lines: list[str], page: PageMeta) -> tuple[str | None, int | No
             text = meta.clean_heading(page.title_text.get(i, line))
         if len(text) > 90 or any(p in text for p in _SENTENCE):
             break  # the body has begun
-        if text and lookalike_class(text) and not text.endswith(("：", ":")):
+        if text and lookalike_class(text) and not text.endswith(("：", ":")) and not _NUMBERED.match(text):
             return text, i + 1
     return None, None
 

@@ -28,6 +28,7 @@ _MARKUP = re.compile(r"^(?:#{1,6}\s*|>\s*|[-*+]\s+|\*\*|__)+|(?:\*\*|__)$")
 _PRINT_STAMP = re.compile(  # a browser's print header: 2025/1/10 10:15 before the page title
     r"^\s*(?:19|20)\d{2}[/-]\d{1,2}[/-]\d{1,2}\s*(?:(?:上午|下午)?\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*")
 _CONTROL = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x1f\x7f-\x9f]")
+_WIDE_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _QUOTES = "《》“”\"'「」『』【】[]"
 _GOV_SUFFIX = ("人民政府", "政府", "管委会", "管理委员会", "行政公署")
 _DEPT_MARKS = ("局", "委", "厅", "办公室", "办公厅", "中心", "院", "署", "处", "所", "站", "办", "部", "会", "队")
@@ -158,10 +159,10 @@ def issuer_from_title(title: str | None) -> str | None:
     """The issuer as the title names it: before the year, or between a leading year and the subject."""
     if not title:
         return None
-    n = norm(title)
+    n = re.sub(r"\s+", "", title).translate(_WIDE_DIGITS)  # as printed: full-width brackets stay
     m = _YEAR_IN_TITLE.search(n)
     issuer = n[: m.start()] if m else ""
-    issuer = re.sub(r"关于$", "", issuer.strip(" ：:（("))
+    issuer = re.sub(r"关于$", "", issuer.strip(" ：:（(" + _QUOTES))
     if not issuer or any(s in issuer for s in _SUBJECTS):
         rest = n[m.end():] if m and not issuer else (issuer or n)
         rest = re.sub(r"^度", "", rest)
@@ -169,8 +170,19 @@ def issuer_from_title(title: str | None) -> str | None:
         issuer = rest[:cut] if cut > 0 else ""
         issuer = issuer + "政府" if issuer.endswith("人民") else issuer
         issuer = re.sub(r"(关于|的)$", "", issuer)
-    issuer = issuer.strip(" ：:（()）")
+    issuer = _trim_brackets(issuer.strip(" ：:" + _QUOTES))
     return issuer if issuer and len(issuer) <= 40 else None
+
+
+def _trim_brackets(text: str) -> str:
+    """Drop brackets left open or unopened at either end: `（示例局` → `示例局`, but `甲（乙）` stays."""
+    while text and text[-1] in "（(" or text and text[-1] in "）)" and text.count(text[-1]) > \
+            text.count("（" if text[-1] == "）" else "("):
+        text = text[:-1]
+    while text and text[0] in "）)" or text and text[0] in "（(" and text.count(text[0]) > \
+            text.count("）" if text[0] == "（" else ")"):
+        text = text[1:]
+    return text
 
 
 _SIGNATURE_DATE = re.compile(
@@ -199,7 +211,7 @@ def signature(lines: list[str]) -> tuple[str | None, str | None, int | None]:
         if not found:
             continue
         org = org_inline or (tail[k - 1][1] if k > 0 and looks_like_org(tail[k - 1][1]) else None)
-        return (norm(org) if org else None), found, i
+        return (re.sub(r"\s+", "", org) if org else None), found, i
     return None, None, None
 
 
