@@ -215,8 +215,13 @@ def _t3(lines: list[str], year_default: str) -> TextTable | None:
     labels = [i for i, line in enumerate(lines) if "本年新收" in norm(line)]
     start = next((i for i in labels if _has_numbers_near(lines, i)), None)
     if start is None:  # a label column written apart from its numbers
-        start = next((i for i in labels if len(norm(lines[i])) <= 40 and
-                      _has_numbers_near(lines, i, DETACHED_SPAN)), None)
+        short = [i for i in labels if len(norm(lines[i])) <= 40]
+        if short:
+            counts = [0]  # lines with numbers before each line: one pass, however many label lines
+            for line in lines:
+                counts.append(counts[-1] + bool(split_line(line)[1]))
+            start = next((i for i in short if counts[min(len(lines), i + DETACHED_SPAN)] > counts[max(0, i - 1)]),
+                         None)
     if start is None:
         return None
     # numbers printed before the first label belong to the region too
