@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from helpers import report_of
+from helpers import needs_corpus, report_of
 from synth import build_html, synth_values
 
 from gkcheck.engine.checks import CHECKS
@@ -276,3 +276,39 @@ def test_percentage_that_fits_no_base():
 def test_same_figure_written_twice_differently():
     [found] = findings("text.repeat", "全年主动公开政府信息17.83万条。\n全省主动公开政府信息179300条。")
     assert "17.83万条" in found.message and "179300条" in found.message and found.location == {"line": 2}
+
+
+# ---- precision on the real documents
+
+
+TEXT_RULES = ("narrative.", "statement.", "text.", "years.", "duties.", "plausibility.", "content.problems")
+
+
+@cache
+def corpus_result(name: str) -> dict:
+    from helpers import corpus
+
+    from gkcheck.engine import run
+    from gkcheck.pipeline import extract_file
+    from gkcheck.rulepack import load_profile
+
+    return run(extract_file(corpus(name)), load_rules(), load_profile())
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", ["huaian-2024.pdf", "hongze-2024.pdf", "hongze-2023.pdf"])
+def test_consistent_reports_have_no_text_warning(name):
+    found = [f for f in corpus_result(name)["findings"] if f["rule"].startswith(TEXT_RULES)]
+    assert [f for f in found if f["severity"] != "info"] == []
+
+
+@needs_corpus
+def test_hongze_2024_office_figure_is_a_review_note():
+    [note] = [f for f in corpus_result("hongze-2024.pdf")["findings"] if f["rule"] == "narrative.new_received"]
+    assert note["severity"] == "info" and "17件" in note["message"] and "95" in note["message"]
+
+
+@needs_corpus
+def test_fujian_text_arithmetic_is_consistent():
+    result = corpus_result("000_06f82d3c865ffb02.txt")
+    assert [f for f in result["findings"] if f["rule"].startswith(TEXT_RULES[:-1])] == []

@@ -15,6 +15,7 @@ from functools import lru_cache
 from gkcheck.engine.patterns import BoundedPattern, compile_pattern
 
 SENTENCE_END = "。；;！!？?"
+MAX_SENTENCE = 400  # characters a sentence may run before and after a figure (bounds the work per figure)
 CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 NUMBER = rf"(?:[0-9][0-9,]*(?:\.[0-9]+)?万?|[{CN_NUMERAL}]+)"  # ASCII digits only (text is NFKC)
 _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
@@ -45,15 +46,18 @@ class Text:
         return self.lines[min(index, len(self.lines) - 1)] if self.lines else 1
 
     def sentence_start(self, index: int) -> int:
-        """Index just after the sentence end (。；！？) before `index`."""
-        best = -1
+        """Index just after the sentence end (。；！？) before `index` (at most MAX_SENTENCE back)."""
+        floor = max(0, index - MAX_SENTENCE)
+        best = floor - 1
         for mark in SENTENCE_END:
-            best = max(best, self.compact.rfind(mark, 0, index))
+            best = max(best, self.compact.rfind(mark, floor, index))
         return best + 1
 
     def sentence_end(self, index: int) -> int:
-        ends = [p for p in (self.compact.find(m, index) for m in SENTENCE_END) if p >= 0]
-        return min(ends) + 1 if ends else len(self.compact)
+        """Index just after the next sentence end (at most MAX_SENTENCE ahead)."""
+        ceiling = min(len(self.compact), index + MAX_SENTENCE)
+        ends = [p for p in (self.compact.find(m, index, ceiling) for m in SENTENCE_END) if p >= 0]
+        return min(ends) + 1 if ends else ceiling
 
 
 _SPACE = re.compile(r"\s+")

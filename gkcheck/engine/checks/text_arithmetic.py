@@ -15,12 +15,13 @@ Modes (params.mode):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Any
 
 from gkcheck.engine.checks.text_claim import candidate_values
 from gkcheck.engine.context import Context, Finding, fill
 from gkcheck.engine.patterns import compile_pattern
-from gkcheck.engine.textscan import NUMBER, Figure, Text, compact, expand_pattern, parse_figure
+from gkcheck.engine.textscan import MAX_SENTENCE, NUMBER, Figure, Text, compact, expand_pattern, parse_figure
 from gkcheck.rulepack import Rule
 
 KIND = "text_arithmetic"
@@ -28,6 +29,7 @@ FIELDS = frozenset({"actual", "base", "diff", "first", "first_line", "part", "pa
                     "second_line", "sum", "total"})
 FULL_STOP = "。"
 QUOTE_CHARS = 50
+MAX_REPEATS = 20  # earlier statements of the same phrase each figure is compared with
 NEW_TOTAL = re.compile(r"[,，]?其中")
 
 
@@ -36,8 +38,9 @@ def _show(value: float) -> str:
 
 
 def _sentence_end(text: Text, index: int) -> int:
-    end = text.compact.find(FULL_STOP, index)
-    return end if end >= 0 else len(text.compact)
+    ceiling = min(len(text.compact), index + MAX_SENTENCE)
+    end = text.compact.find(FULL_STOP, index, ceiling)
+    return end if end >= 0 else ceiling
 
 
 def _quote(text: Text, start: int, end: int) -> str:
@@ -103,9 +106,27 @@ _PERCENT = (r"(?:[,，]?(?:占|约占|占比)(?:总数|全部|总量|比例|比�
             r"(?P<pct>\d+(?:\.\d+)?)[%％]")
 
 
+class _Figures:
+    """Every figure of one unit in the text, read once, in position order (for window look-ups)."""
+
+    def __init__(self, text: Text, unit: str) -> None:
+        self.starts: list[int] = []
+        self.values: list[float] = []
+        for m in _figures(unit).finditer(text.compact):
+            figure = parse_figure(m.group("n"))
+            if figure is not None:
+                self.starts.append(m.start())
+                self.values.append(figure.value)
+
+    def between(self, start: int, end: int) -> list[float]:
+        return self.values[bisect_left(self.starts, start):bisect_left(self.starts, end)]
+
+
 def _check_percent(rule: Rule, ctx: Context, text: Text) -> list[Finding]:
     window = rule.params.get("window", 300)
+    limit = rule.params.get("max", 5)
     tables = [v for _, v in candidate_values(ctx, rule.params.get("candidates", []))]
+    figures: dict[str, _Figures] = {}
     out: list[Finding] = []
     for pattern in rule.params["patterns"]:
         regex = expand_pattern(pattern.replace("{pct}", _PERCENT), tuple(rule.params["units"]))
@@ -117,15 +138,15 @@ def _check_percent(rule: Rule, ctx: Context, text: Text) -> list[Finding]:
             decimals = len(match.group("pct").split(".")[1]) if "." in match.group("pct") else 0
             slack = 10 ** -decimals + 1e-9  # rounding or truncation to the last written digit
             unit = match.group("unit")
-            sentence_start = text.compact.rfind(FULL_STOP, 0, match.start()) + 1
-            before = text.compact[max(0, sentence_start - window):match.start("n")]
-            bases = [f.value for f in (parse_figure(m.group("n")) for m in _figures(unit).finditer(before))
-                     if f is not None and f.value >= part.value]
+            if unit not in figures:
+                figures[unit] = _Figures(text, unit)
+            known = figures[unit]
+            floor = max(0, match.start() - MAX_SENTENCE)
+            sentence_start = max(text.compact.rfind(FULL_STOP, floor, match.start()) + 1, floor)
+            bases = [v for v in known.between(max(0, sentence_start - window), match.start("n")) if v >= part.value]
             if any(b > 0 and abs(part.value / b * 100 - pct) <= slack for b in bases + tables):
                 continue
-            own = text.compact[sentence_start:match.start("n")]
-            clear = [f.value for f in (parse_figure(m.group("n")) for m in _figures(unit).finditer(own))
-                     if f is not None and f.value > part.value]
+            clear = [v for v in known.between(sentence_start, match.start("n")) if v > part.value]
             if not clear:
                 continue
             base = clear[-1]
@@ -133,7 +154,9 @@ def _check_percent(rule: Rule, ctx: Context, text: Text) -> list[Finding]:
                       "pct": match.group("pct"), "base": _show(base),
                       "actual": f"{part.value / base * 100:.2f}"}
             out.append(ctx.finding(rule, values, location={"line": text.line_at(match.start("n"))}))
-    return out[: rule.params.get("max", 5)]
+            if len(out) >= limit:
+                return out
+    return out
 
 
 def _clause(text: Text, match: re.Match[str]) -> str:
@@ -163,7 +186,8 @@ def _check_repeat(rule: Rule, ctx: Context, text: Text) -> list[Finding]:
                               "quote": _quote(text, text.sentence_start(match.start()), match.end())}
                     out.append(ctx.finding(rule, values, location={"line": values["second_line"]}))
                     break
-            seen.append((figure, match))
+            if len(seen) < MAX_REPEATS:
+                seen.append((figure, match))
     return out[: rule.params.get("max", 3)]
 
 

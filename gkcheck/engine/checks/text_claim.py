@@ -94,10 +94,12 @@ def claims(rule: Rule, text: Text) -> list[tuple[re.Match[str], Figure]]:
 def _without_parts(text: Text, found: list[tuple[re.Match[str], Figure]]) -> list[tuple[re.Match[str], Figure]]:
     """Drop the parts listed after a total the rule already read (`579574条，其中…443610条，…136006条`)."""
     out: list[tuple[re.Match[str], Figure]] = []
+    first = 0  # the first kept figure in the current sentence (sentence starts only move forward)
     for match, figure in found:
         start = text.sentence_start(match.start())
-        totals = [m for m, _ in out if m.start() >= start]
-        if totals and "其中" in text.compact[totals[0].end():match.start()]:
+        while first < len(out) and out[first][0].start() < start:
+            first += 1
+        if first < len(out) and "其中" in text.compact[out[first][0].end():match.start()]:
             continue
         out.append((match, figure))
     return out
