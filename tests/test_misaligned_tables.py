@@ -222,3 +222,23 @@ def test_t4_as_one_row_per_group(order):
     page = page.replace(original, t4_one_row_per_group(values, order))
     report = report_of(page)
     assert {k: c.value for k, c in report.cells.items() if k.startswith("t4.")} == expected(values, "t4")
+
+
+def leading_number_column(table: Table) -> Table:
+    """A 序号 column in front of the table: header cell spanning the header rows, a running number per row."""
+    rows = [list(r) for r in table.rows]
+    header_rows = T3_HEADER_ROWS if table.name == "t3" else 0
+    if header_rows:
+        rows[0].insert(0, Cell("序号", rowspan=header_rows, header=True))
+    for i, row in enumerate(rows[header_rows:], start=1):
+        row.insert(0, Cell(str(i)))
+    return Table(table.name, rows)
+
+
+@pytest.mark.parametrize("name", ["t2", "t3"])
+def test_leading_serial_number_column(name):
+    values = synth_values("2021", 14)
+    page = page_with("2021", values, name, leading_number_column)
+    report = report_of(page)
+    assert {k: c.value for k, c in report.cells.items() if k.startswith(f"{name}.")} == expected(values, name)
+    assert not [r for r in rule_ids(check_bytes(page)) if r.startswith("arith.")]

@@ -69,7 +69,7 @@ def _t3(grids: list[Grid], year_default: str) -> TextTable:
     rows = [(g, r, row) for g in grids for r, row in enumerate(g.rows)]
     version = detect_version("".join(c for _, _, row in rows for c in row), tables_by_version("t3"), year_default)
     table = load_template(version).tables["t3"]
-    first_data = next((i for i, (_, _, row) in enumerate(rows) if match_row(row[0], table)), len(rows))
+    first_data = next((i for i, (_, _, row) in enumerate(rows) if _row_label(row, table)[1]), len(rows))
     columns = _t3_columns([row for _, _, row in rows], first_data, table)
     if len(set(columns.values())) < 7:  # headers unreadable: take the last 7 columns in template order
         width = max((len(row) for _, _, row in rows), default=0)
@@ -211,10 +211,10 @@ def _t2(grids: list[Grid], year_default: str) -> TextTable:
                 for c, k in labels.items():
                     header.setdefault(c, k)
                 continue
-            match = match_row(row[0], table) if row else None
+            label, match = _row_label(row, table)
             if match is None:
                 continue
-            _note_deviation(result, row[0], match, {"table": grid.index, "row": r + 1})
+            _note_deviation(result, label, match, {"table": grid.index, "row": r + 1})
             trail = trailing_values(own_cells(grid, r)[1:])
             if len(trail) == len(match.columns):  # the row's own cells, one per template column
                 for key, (c, v) in zip(match.columns, trail):
@@ -233,6 +233,24 @@ def _t2(grids: list[Grid], year_default: str) -> TextTable:
                     result.cells[f"t2.{match.key}.{key}"] = make_cell(
                         v, {"table": grid.index, "row": r + 1, "col": c + 1})
     return result
+
+
+def _row_label(row: list[str], table: TableDef) -> tuple[str, Row | None]:
+    """The template row a grid row is labelled with: its first cell, else (a leading 序号 or empty column)
+    the last text cell before its numbers."""
+    if not row:
+        return "", None
+    match = match_row(row[0], table)
+    if match is not None:
+        return row[0], match
+    label = ""
+    for cell in row:
+        if _is_value(cell):
+            if label:
+                break
+            continue
+        label = cell
+    return label, match_row(label, table) if label else None
 
 
 def _note_deviation(result: TextTable, label: str, row: Row, location: dict) -> None:
