@@ -106,8 +106,12 @@ def test_decisions_dismiss_a_finding_in_the_batch(tmp_path: Path):
         f"  - fingerprint: {f['fingerprint']}\n    status: dismissed\n    reason: 上年报告的数字有误，已更正\n"
         f"    unit: 淮安市示例县人民政府\n" for f in errors[:1]) + (
         f"  - fingerprint: {errors[1]['fingerprint']}\n    status: confirmed\n    reason: 已通知单位改正\n"))
-    result = invoke("check", str(prev), str(now), "--out", str(out), "--format", "json", "-q",
+    result = invoke("check", str(prev), str(now), "--out", str(out), "--format", "json,html,text", "-q",
                     "--decisions", str(review))
+    page = (out / "2024.html").read_text(encoding="utf-8")
+    assert "已按复核决定排除的问题 1 项" in page and errors[0]["fingerprint"] in page
+    assert "已确认：已通知单位改正" in page
+    assert "[已排除]" in (out / "2024.txt").read_text(encoding="utf-8")
     second = json.loads((out / "2024.json").read_text(encoding="utf-8"))
     assert [f["fingerprint"] for f in second["dismissed"]] == [errors[0]["fingerprint"]]
     confirmed = next(f for f in second["findings"] if f["fingerprint"] == errors[1]["fingerprint"])

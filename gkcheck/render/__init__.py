@@ -207,6 +207,12 @@ def render_text(result: dict) -> str:
     for finding in sorted_findings(result):
         label = SEVERITY_LABELS.get(finding.get("severity"), "提示")
         lines.append(f"  [{label}] {finding.get('message') or finding.get('title') or finding.get('rule')}")
+    dismissed = result.get("dismissed") or []
+    if dismissed:
+        lines.append(f"已按复核决定排除（不扣分）：{len(dismissed)} 项")
+        for finding in dismissed:
+            reason = (finding.get("decision") or {}).get("reason") or ""
+            lines.append(f"  [已排除] {finding.get('message')}（{reason}）")
     lines += _suspect_lines(result)
     lines.append(verdict(result))
     return "\n".join(lines) + "\n"

@@ -175,7 +175,19 @@ def _finding_view(finding: dict, result: dict) -> dict[str, Any]:
         "more_cells": max(0, len(finding.get("cells") or []) - MAX_CELLS_SHOWN),
         "location": location_text(finding.get("location")),
         "suggestion": str(finding.get("suggestion") or ""),
+        "fingerprint": str(finding.get("fingerprint") or ""),
+        "decision": _decision_text(finding.get("decision")),
     }
+
+
+DECISION_LABELS = {"confirmed": "已确认", "dismissed": "已排除"}
+
+
+def _decision_text(decision: dict | None) -> str:
+    """`已确认：理由` for a reviewed finding, empty otherwise."""
+    if not decision:
+        return ""
+    return f"{DECISION_LABELS.get(decision.get('status'), '已复核')}：{decision.get('reason') or ''}"
 
 
 def _finding_groups(result: dict) -> list[dict[str, Any]]:
@@ -423,6 +435,7 @@ def render_html(result: dict) -> str:
         "score": _score_view(result),
         "counts": counts(result),
         "groups": _finding_groups(result),
+        "dismissed": [_finding_view(f, result) for f in result.get("dismissed") or []],
         "suspects": [_suspect_view(s, result) for s in result.get("suspects") or []],
         "tables": [_table_view(t, result, marks) for t in TABLES] if show else [],
         "outline": _outline_view(result) if show else None,
