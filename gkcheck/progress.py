@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from gkcheck.render import counts, fmt_score, render_text, score_total
-from gkcheck.render.summary import unit_name
+from gkcheck.render.summary import row_status, unit_name
 from gkcheck.terminal import clean, display_name
 
 BAR_FORMAT = "{desc} {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} 份 [已用 {elapsed}，预计还需 {remaining}{postfix}]"
@@ -95,12 +95,16 @@ def _is_terminal(stream: TextIO) -> bool:
 
 def final_line(results: Sequence[dict], out_dir: Path, written: Sequence[str] = (), seconds: float = 0.0) -> str:
     """`完成：共 10 个文件，已评分 8，有“错误”的 3，无法读取 1（用时 4.2 秒）；结果在 /…/reports_out（…）`."""
-    failed = [r for r in results if r.get("error")]
-    checked = [r for r in results if not r.get("error")]
-    scored = sum(1 for r in checked if score_total(r) is not None)
-    with_errors = sum(1 for r in checked if counts(r)["error"])
-    text = (f"完成：共 {len(results)} 个文件，已评分 {scored}，有“错误”的 {with_errors}，无法读取 {len(failed)}"
-            f"（用时 {seconds:.1f} 秒）")
+    status = [row_status(r) for r in results]
+    failed = [r for r, s in zip(results, status, strict=True) if s == "failed"]
+    ranked = [r for r, s in zip(results, status, strict=True) if s == "checked"]
+    scored = sum(1 for r in ranked if score_total(r) is not None)
+    with_errors = sum(1 for r in ranked if counts(r)["error"])
+    files = len(results) - status.count("missing")
+    text = f"完成：共 {files} 个文件，已评分 {scored}，有“错误”的 {with_errors}，无法读取 {len(failed)}"
+    if status.count("missing"):
+        text += f"，未提交报告的单位 {status.count('missing')}"
+    text += f"（用时 {seconds:.1f} 秒）"
     if len(failed) == 1:
         text += f"；无法读取：{display_name(str(failed[0].get('file')))}（{failed[0].get('error')}）"
     main = [n for n in ("index.html", "scorecard.xlsx") if n in written]

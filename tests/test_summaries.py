@@ -10,10 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
-from batchdata import UNITS, check_batch
+from batchdata import UNITS, check_batch, write_batch
+from click.testing import CliRunner
 from lxml import html as lxml_html
 from openpyxl import load_workbook
 
+from gkcheck.cli import main
 from gkcheck.progress import Progress, final_line
 from gkcheck.render.summary import BatchSummary, render_findings_csv, unit_name
 from gkcheck.render.workbook import render_workbook
@@ -90,7 +92,7 @@ def test_summary_json(batch) -> None:
     out, _ = batch
     data = json.loads((out / "summary.json").read_text("utf-8"))
     assert data["totals"] == {"files": 5, "checked": 4, "scored": 4, "with_errors": 2, "unreadable": 1,
-                              "average": data["totals"]["average"]}
+                              "missing": 0, "duplicates": 0, "average": data["totals"]["average"]}
     assert re.fullmatch(r"gkcheck \S+ · 规则 \d+ 条 · [0-9a-f]{8}", data["rules_version"])
     assert data["generated"][:4].isdigit() and "index.html" in data["files"]
     units = data["units"]
@@ -186,3 +188,29 @@ def test_workbook_keeps_formulas_and_control_characters_out() -> None:
     assert unit.value == "=HYPERLINK(\"http://x\")" and unit.data_type == "s"
     assert book["问题明细"]["G2"].value == "=1+1" and book["问题明细"]["G2"].data_type == "s"
     assert "'=1+1" in render_findings_csv(summary)
+
+
+def test_expected_unit_without_report_and_duplicate_report_rows(tmp_path: Path) -> None:
+    units = tmp_path / "units.yaml"
+    listed = "\n".join(f"  - {{name: {u}, kind: {'department' if u.endswith('局') else 'government'}}}"
+                       for u in [*UNITS, "戊县人民政府"])
+    units.write_text(f"units:\n{listed}\n", encoding="utf-8")
+    write_batch(tmp_path / "in")
+    (tmp_path / "in" / "report1b.html").write_bytes((tmp_path / "in" / "report1.html").read_bytes())
+    out = tmp_path / "out"  # the copy is a second report of 乙县人民政府
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "in"), "--out", str(out), "--units", str(units), "-q"])
+    assert "未提交报告的单位 1" in result.output and "共 6 个文件" in result.output
+    data = json.loads((out / "summary.json").read_text("utf-8"))
+    assert data["totals"]["missing"] == 1 and data["totals"]["files"] == 6 and data["totals"]["duplicates"] == 1
+    duplicate = next(u for u in data["units"] if u["status"] == "duplicate")
+    assert duplicate["rank"] is None and "重复报告，排名计入" in duplicate["note"]
+    missing = next(u for u in data["units"] if u["status"] == "missing")
+    assert missing["unit"] == "戊县人民政府" and missing["rank"] is None and missing["kind"] == "未发布/未提交"
+    ranks = [u["rank"] for u in data["units"] if u["rank"]]
+    assert ranks == list(range(1, len(ranks) + 1))  # no gap where a duplicate or missing row stands
+    root = lxml_html.fromstring((out / "index.html").read_text("utf-8"))
+    row = root.xpath("//tr[contains(@class,'missing')]")[0]
+    assert row.get("data-unit") == "戊县人民政府" and "未发布/未提交" in row.text_content()
+    assert not row.xpath(".//a")
+    book = load_workbook(out / "scorecard.xlsx")["单位排名"]
+    assert any(r[1].value == "戊县人民政府" and r[2].value == "未发布/未提交" for r in book.iter_rows(min_row=2))

@@ -264,14 +264,15 @@ def ranked(results: Iterable[dict]) -> list[tuple[str, dict]]:
     )
     out: list[tuple[str, dict]] = []
     previous: float | None = None
-    rank = 0
-    for position, item in enumerate(items, start=1):
+    rank = counted = 0
+    for item in items:
         total = score_total(item)
         if total is None or (item.get("unit") or {}).get("duplicate_of"):  # a duplicate report is not ranked
             out.append(("", item))
             continue
+        counted += 1
         if total != previous:
-            rank, previous = position, total
+            rank, previous = counted, total
         out.append((str(rank), item))
     return out
 

@@ -496,6 +496,9 @@ def _unit_view(row: UnitRow, result: dict, categories: list[tuple[str, str]], in
         "timeliness": row.timeliness,
         "reason": row.reason,
         "error": row.error,
+        "status": row.status,
+        "note": row.note,
+        "dismissed": row.dismissed,
     }
 
 

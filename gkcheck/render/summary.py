@@ -54,6 +54,20 @@ def unit_name(result: dict) -> str:
     return Path(str(result.get("file") or "未知文件")).stem or "未知文件"
 
 
+MISSING_TEXT = "未发布/未提交"
+
+
+def row_status(result: dict) -> str:
+    """`failed` (could not be checked), `missing` (an expected unit without a report), `duplicate` (another
+    report of the same unit and year is ranked instead) or `checked`."""
+    unit = result.get("unit") if isinstance(result.get("unit"), dict) else {}
+    if result.get("error"):
+        return "failed"
+    if unit.get("status") == "missing" or document(result).get("kind") == "missing":
+        return "missing"
+    return "duplicate" if unit.get("duplicate_of") else "checked"
+
+
 def rules_version(rules: Sequence[Any]) -> str:
     """The rule pack as printed on summaries: tool version, rule count and a fingerprint of the rules' text,
     e.g. `gkcheck 0.1.0 · 规则 34 条 · 3fa2c1d0`; the same rules always give the same fingerprint."""
@@ -112,6 +126,8 @@ class UnitRow:
     error: str
     outputs: dict[str, str]
     dismissed: int = 0
+    status: str = "checked"  # see row_status
+    note: str = ""  # e.g. which report of the unit is ranked instead of this duplicate
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -119,7 +135,7 @@ class UnitRow:
             "year": self.year, "score": self.score, "categories": self.categories, "counts": self.counts,
             "main_problems": self.problems, "timeliness": self.timeliness, "published": self.published or None,
             "reason": self.reason or None, "error": self.error or None, "outputs": self.outputs,
-            "dismissed": self.dismissed,
+            "dismissed": self.dismissed, "status": self.status, "note": self.note or None,
         }
 
 
@@ -215,15 +231,21 @@ class BatchSummary:
         cats = (result.get("score") or {}).get("categories") or {}
         problems = self.main_problems(result)
         error = str(result.get("error") or "")
+        status = row_status(result)
         total = score_total(result)
+        note = ""
+        if status == "duplicate":
+            note = f"重复报告，排名计入 {(result.get('unit') or {}).get('duplicate_of')}"
+        kind = {"failed": "无法检查", "missing": MISSING_TEXT}.get(status) or kind_label(doc)
+        text = "；".join(problems) + ("。" if problems else "")
         return UnitRow(
             rank=rank, unit=unit_name(result), file=str(result.get("file") or ""),
-            kind="无法检查" if error else kind_label(doc), year=doc.get("year"), score=total,
+            kind=kind, year=doc.get("year"), score=total,
             categories={k: _number((c or {}).get("score")) for k, c in cats.items()},
             category_notes={k: str((c or {}).get("note") or "") for k, c in cats.items() if (c or {}).get("unknown")},
-            counts=counts(result), problems=problems,
-            problems_text="；".join(problems) + ("。" if problems else "") if not error else f"无法检查：{error}",
-            timeliness="—" if error else timeliness_text(doc),
+            counts=counts(result), problems=problems, status=status, note=note,
+            problems_text={"failed": f"无法检查：{error}", "missing": MISSING_TEXT}.get(status, text),
+            timeliness="—" if status in ("failed", "missing") else timeliness_text(doc),
             published=str((doc.get("published") or {}).get("date") or ""),
             reason="" if total is not None else str((result.get("score") or {}).get("reason") or ""),
             error=error, outputs=dict(result.get("outputs") or {}),
@@ -250,13 +272,21 @@ class BatchSummary:
         return sorted(self.rule_counts.values(), key=lambda r: (-r.units, order.get(r.severity, 3), r.rule))
 
     def totals(self) -> dict[str, Any]:
-        checked = [r for r in self.results if not r.get("error")]
-        scored = [r for r in checked if score_total(r) is not None]
-        average = sum(score_total(r) or 0.0 for r in scored) / len(scored) if scored else None
+        """Files given, checked, scored (ranked), ranked units with errors, unreadable files, expected units
+        without a report, duplicate reports, and the average score of the ranked units."""
+        status = [row_status(r) for r in self.results]
+        ranked_results = [r for r, s in zip(self.results, status, strict=True)
+                          if s == "checked" and score_total(r) is not None]
+        average = sum(score_total(r) or 0.0 for r in ranked_results) / len(ranked_results) if ranked_results else None
         return {
-            "files": len(self.results), "checked": len(checked), "scored": len(scored),
-            "with_errors": sum(1 for r in checked if counts(r)["error"]),
-            "unreadable": len(self.results) - len(checked),
+            "files": sum(1 for s in status if s != "missing"),
+            "checked": sum(1 for s in status if s in ("checked", "duplicate")),
+            "scored": len(ranked_results),
+            "with_errors": sum(1 for r, s in zip(self.results, status, strict=True)
+                               if s == "checked" and counts(r)["error"]),
+            "unreadable": status.count("failed"),
+            "missing": status.count("missing"),
+            "duplicates": status.count("duplicate"),
             "average": round(average, 1) if average is not None else None,
         }
 
@@ -265,7 +295,7 @@ class BatchSummary:
         bands = [0] * (100 // width)
         for result in self.results:
             total = score_total(result)
-            if total is not None:
+            if total is not None and row_status(result) == "checked":
                 bands[min(int(total // width), len(bands) - 1)] += 1
         return [(f"{i * width}–{i * width + width - (0 if i == len(bands) - 1 else 1)}", n)
                 for i, n in enumerate(bands)]

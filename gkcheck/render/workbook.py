@@ -68,7 +68,8 @@ def _ranking(summary: BatchSummary) -> tuple[list[str], list[list[Any]]]:
                + ["错误数", "警告数", "提示数", "主要问题", "是否按时", "发布日期", "文件", "说明"])
     rows = []
     for unit in summary.unit_rows():
-        note = unit.error and f"无法检查：{unit.error}" or unit.reason
+        note = "；".join(n for n in (unit.error and f"无法检查：{unit.error}", unit.reason, unit.note,
+                                     unit.dismissed and f"{unit.dismissed} 项问题已按复核决定排除") if n)
         rows.append([int(unit.rank) if unit.rank else None, unit.unit, unit.kind, unit.year, unit.score]
                     + [unit.categories.get(key) for key, _ in categories]
                     + [unit.counts["error"], unit.counts["warning"], unit.counts["info"],
