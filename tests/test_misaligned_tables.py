@@ -242,3 +242,18 @@ def test_leading_serial_number_column(name):
     report = report_of(page)
     assert {k: c.value for k, c in report.cells.items() if k.startswith(f"{name}.")} == expected(values, name)
     assert not [r for r in rule_ids(check_bytes(page)) if r.startswith("arith.")]
+
+
+def t2_single_number_among_empty_cells(table: Table) -> Table:
+    """表二's one-number rows exported as three cells, the number in the middle one."""
+    rows = [list(r) for r in table.rows]
+    for row in rows:
+        if len(row) == 2 and row[0].label:
+            row[1:] = [Cell(""), Cell(row[1].text), Cell("")]
+    return Table(table.name, rows)
+
+
+def test_t2_single_number_among_empty_cells():
+    values = synth_values("2021", 15)
+    report = report_of(page_with("2021", values, "t2", t2_single_number_among_empty_cells))
+    assert {k: c.value for k, c in report.cells.items() if k.startswith("t2.")} == expected(values, "t2")

@@ -24,7 +24,7 @@ PAGE_MARKER = re.compile(
 _SEPARATOR = re.compile(r"^\s*\|?(\s*:?-{2,}:?\s*\|)+\s*(:?-{2,}:?)?\s*$")
 _BREAK = re.compile(r"<br\s*/?>", re.I)
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
-MAX_CONTINUATION = 4  # lines a pipe row may be broken over (a cell with a line break)
+MAX_CONTINUATION = 8  # lines a pipe row may be broken over (a cell with a line break)
 
 
 def split_cells(row: str) -> list[str]:

@@ -216,6 +216,9 @@ def _t2(grids: list[Grid], year_default: str) -> TextTable:
                 continue
             _note_deviation(result, label, match, {"table": grid.index, "row": r + 1})
             trail = trailing_values(own_cells(grid, r)[1:])
+            filled = [cell for cell in trail if cell[1].strip()]
+            if len(match.columns) == 1 and len(filled) == 1:
+                trail = filled  # one number in a row of empty cells (a merged cell exported as several)
             if len(trail) == len(match.columns):  # the row's own cells, one per template column
                 for key, (c, v) in zip(match.columns, trail):
                     result.cells[f"t2.{match.key}.{key}"] = make_cell(
