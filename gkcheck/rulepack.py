@@ -230,6 +230,7 @@ class Profile:
     rules: dict[str, float] = field(default_factory=dict)
     unknown_publication: float = 0.0  # timeliness score when the publication date is unknown
     multi: dict[str, Any] = field(default_factory=dict)  # settings of the checks across reports
+    thresholds: dict[str, float] = field(default_factory=dict)  # named thresholds of plausibility rules
 
 
 def load_profile(name_or_path: str = "default") -> Profile:
@@ -254,6 +255,7 @@ def load_profile(name_or_path: str = "default") -> Profile:
         rules=data.get("rules", {}),
         unknown_publication=data.get("unknown_publication", 0.0),
         multi=data.get("multi", {}),
+        thresholds=data.get("thresholds", {}),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import check_bytes, findings_of
+from helpers import check_bytes, findings_of, report_of
 from synth import build_html, synth_values
 
 TOWN = "示例镇人民政府"
@@ -70,3 +70,22 @@ def test_government_without_decisions_is_a_note():
     values = {**synth_values("2021", 8), "t2.licensing.decisions": 0, "t2.punishment.decisions": 0}
     [note] = findings_of(check_bytes(page(TOWN, values=values)), "plausibility.government_no_decisions")
     assert note["severity"] == "info"
+
+
+def test_plausibility_thresholds_come_from_the_profile(tmp_path):
+    import yaml
+
+    from gkcheck.engine import run
+    from gkcheck.paths import PROFILES_DIR
+    from gkcheck.rulepack import load_profile, load_rules
+
+    values = {**synth_values("2021", 9), "t3.new_received.total": 4, "t3.carried_over.total": 1}
+    report = report_of(page(TOWN, values=values))
+    default = run(report, load_rules(), load_profile())
+    assert findings_of(default, "plausibility.government_no_requests") == []
+    data = yaml.safe_load((PROFILES_DIR / "default.yaml").read_text(encoding="utf-8"))
+    data["thresholds"]["government_min_requests"] = 10
+    strict = tmp_path / "strict.yaml"
+    strict.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    [note] = findings_of(run(report, load_rules(), load_profile(str(strict))), "plausibility.government_no_requests")
+    assert "低于 10" in note["message"] and "= 5" in note["message"]

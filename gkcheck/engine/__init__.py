@@ -52,7 +52,7 @@ def pattern_timeout(rule: Rule) -> Finding:
 
 def run(report: Report, rules: list[Rule], profile: Profile) -> dict[str, Any]:
     """Check one report; returns the result dict described by schemas/findings.schema.json."""
-    ctx = Context(report=report)
+    ctx = Context(report=report, thresholds=profile.thresholds)
     findings: list[Finding] = []
     identity: list[Finding] = []
     for rule in rules:

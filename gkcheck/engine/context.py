@@ -64,6 +64,7 @@ class Context:
     report: Report
     equations: list[Equation] = field(default_factory=list)
     memo: dict[Any, Any] = field(default_factory=dict)  # per-report values several checks need
+    thresholds: dict[str, float] = field(default_factory=dict)  # the scoring profile's named thresholds
 
     def table(self, name: str) -> TableDef:
         """The template definition matching the layout the report actually used for this table."""

@@ -14,6 +14,7 @@ from gkcheck.engine.checks import (
     issuer_voice,
     label_wording,
     numbering_gap,
+    plausibility,
     section_order,
     section_present,
     section_substance,
@@ -38,9 +39,9 @@ CheckFn = Callable[[Rule, Context], list[Finding]]
 
 MODULES = (
     attachment_present, cell_type, condition, deadline, document_kind, issuer_voice, label_wording, numbering_gap,
-    section_order, section_present, section_substance, section_wording, sum_identity, table_complete, table_note,
-    table_present, template_version, text_arithmetic, text_claim, text_figure, text_mentions, text_statement,
-    text_years,
+    plausibility, section_order, section_present, section_substance, section_wording, sum_identity, table_complete,
+    table_note, table_present, template_version, text_arithmetic, text_claim, text_figure, text_mentions,
+    text_statement, text_years,
 )
 CHECKS: dict[str, CheckFn] = {module.KIND: module.check for module in MODULES}
 FIELDS: dict[str, frozenset[str]] = {module.KIND: module.FIELDS for module in MODULES}
