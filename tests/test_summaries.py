@@ -47,6 +47,8 @@ def test_workbook_ranking_sheet(batch) -> None:
     assert [r["排名"] for r in rows] == [1, 2, 3, 4, None]
     assert isinstance(rows[0]["得分"], (int, float)) and rows[0]["得分"] > rows[1]["得分"]
     assert rows[1]["错误数"] == 1 and "表四" in rows[1]["主要问题"]
+    assert sheet.max_column == len(header)
+    assert sheet.cell(3, header.index("主要问题") + 1).alignment.wrap_text
     assert rows[2]["是否按时"] == "逾期" and rows[3]["是否按时"] == "未知" and rows[3]["发布时效"] == 0
     failed = rows[4]
     assert failed["类型"] == "无法检查" and "文件为空" in failed["说明"] and failed["得分"] is None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from copy import copy
 from typing import Any
 
 from openpyxl import Workbook
@@ -49,11 +50,16 @@ def _sheet(ws: Worksheet, headers: list[str], rows: list[list[Any]]) -> None:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
+    wrapped = {c for c, h in enumerate(headers, start=1) if h in WRAPPED}
+    model = ws.cell(row=1, column=len(headers) + 1)  # styled once; its style array is copied (no style lookups)
+    model.alignment = Alignment(wrap_text=True, vertical="top")
+    wrap_style = copy(model._style)
+    ws._cells.pop((1, len(headers) + 1), None)
     for r, values in enumerate(rows, start=2):
         for c, value in enumerate(values, start=1):
             _put(ws, r, c, value)
-            if headers[c - 1] in WRAPPED:
-                ws.cell(row=r, column=c).alignment = Alignment(wrap_text=True, vertical="top")
+            if c in wrapped:
+                ws.cell(row=r, column=c)._style = copy(wrap_style)
     ws.freeze_panes = "B2" if headers[:2] in (["排名", "单位"], ["单位", "文件"]) else "A2"
     last = get_column_letter(len(headers))
     ws.auto_filter.ref = f"A1:{last}{max(1, len(rows) + 1)}"
