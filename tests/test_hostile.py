@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import random
 import re
+import time
 import zipfile
 import zlib
 from pathlib import Path
@@ -470,3 +471,116 @@ def test_html_rowspan_colspan_999999() -> None:
 
 def test_html_many_wide_rows() -> None:
     outcome(b"<table>" + b'<tr><td colspan="64">x</td></tr>' * 5000 + b"</table>", "wide.html")
+
+
+# ---- grids padded to rows × width -----------------------------------------------------------------
+
+
+def test_html_one_wide_row_then_ten_thousand_empty_rows() -> None:
+    page = "<table><tr>" + "<td>1</td>" * 9_999 + "</tr>" + "<tr></tr>" * 10_000 + "</table>"
+    assert len(page) < 200_000
+    started = time.monotonic()
+    assert "表格过大" in refused(page.encode(), "padded.html").message
+    assert time.monotonic() - started < TIME_LIMIT
+
+
+def test_docx_one_wide_row_then_ten_thousand_empty_rows() -> None:
+    row = "<w:tr>" + "<w:tc><w:p/></w:tc>" * 9_999 + "</w:tr>"
+    data = make_docx(w_document(f"<w:tbl>{row}{'<w:tr/>' * 10_000}</w:tbl>"))
+    assert "表格过大" in refused(data, "padded.docx").message
+
+
+# ---- text lines -----------------------------------------------------------------------------------
+
+
+def _best_time(func, *args: object) -> float:
+    from gkcheck.extract.numbers import parse_number
+
+    best = float("inf")
+    for _ in range(2):
+        parse_number.cache_clear()  # each size pays for parsing its tokens
+        started = time.perf_counter()
+        func(*args)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def test_split_line_of_2mb_of_numbers_is_linear() -> None:
+    """A 2 MB line of numbers against a 200 KB one: a linear split costs about 10×, a quadratic one 100×."""
+    from gkcheck.extract.tables_text import split_line
+
+    small = "表三 " + " ".join(str(n) for n in range(38_000))
+    large = "表三 " + " ".join(str(n) for n in range(340_000))
+    assert 180_000 < len(small) < 240_000 and 1_900_000 < len(large) < 2_400_000
+    label, nums = split_line(large)
+    assert label == "表三" and len(nums) == 340_000
+    ratio = _best_time(split_line, large) / _best_time(split_line, small)
+    assert ratio < 30, f"2 MB took {ratio:.1f}× the time of 200 KB"
+
+
+# ---- PDF page count -------------------------------------------------------------------------------
+
+
+def test_pdf_page_count_checked_before_any_page_is_extracted(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gkcheck.read import pdf as pdf_reader
+
+    extracted: list[int] = []
+    real = pdf_reader._page_content
+
+    def counting(page: object) -> tuple[str, bool]:
+        extracted.append(1)
+        return real(page)
+
+    monkeypatch.setattr(pdf_reader, "_page_content", counting)
+    assert "500" in refused(reportlab_pdf(pages=501), "long.pdf").message
+    assert extracted == []
+
+
+# ---- type detection -------------------------------------------------------------------------------
+
+
+def test_one_nul_byte_in_64kb_does_not_reject_a_report() -> None:
+    from synth import build_html, synth_values
+
+    page = build_html("2021", synth_values("2021", 1)).encode("utf-8")
+    middle = len(page) // 2
+    source = outcome(page[:middle] + b"\x00" + page[middle:], "nul.html")
+    assert isinstance(source, Source) and source.format == "html" and source.tables
+
+
+def test_pdf_marker_inside_a_text_file_is_still_text() -> None:
+    text = "关于文件格式的说明：PDF 文件以 %PDF-1.7 开头。\n一、总体情况\n本年度工作正常开展。\n".encode()
+    source = outcome(text, "note.txt")
+    assert isinstance(source, Source) and source.format == "text"
+
+
+def test_pdf_after_leading_junk_with_eof_trailer_is_a_pdf() -> None:
+    data = b"Content-Type: application/pdf\r\n\r\n" + reportlab_pdf(pages=1)
+    source = outcome(data, "mail.pdf")
+    assert isinstance(source, Source) and source.format == "pdf"
+
+
+def test_text_starting_with_a_brace_is_not_json() -> None:
+    text = "{政府信息公开工作年度报告}\n一、总体情况\n本年度工作正常开展。\n".encode()
+    source = outcome(text, "brace.txt")
+    assert isinstance(source, Source) and source.format == "text"
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be"])
+def test_utf32_and_bomless_utf16_text_is_decoded(encoding: str) -> None:
+    text = "2024年政府信息公开工作年度报告 (report 2024)\n一、总体情况\n本年度工作正常开展。\n" * 20
+    source = outcome(text.encode(encoding), "wide.txt")
+    assert isinstance(source, Source), source
+    assert "一、总体情况" in source.lines
+
+
+def test_utf16_bom_followed_by_binary_cannot_be_decoded() -> None:
+    rng = random.Random(3)
+    data = b"\xff\xfe" + "年度报告".encode("utf-16-le") + bytes(rng.randrange(256) for _ in range(20_000))
+    assert "无法解码" in refused(data, "broken.txt").message
+
+
+def test_binary_garbage_says_cannot_decode() -> None:
+    rng = random.Random(4)
+    data = bytes(rng.randrange(256) for _ in range(5_000))
+    assert "无法解码" in refused(data, "junk.txt").message

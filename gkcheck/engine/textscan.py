@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from gkcheck.engine.patterns import BoundedPattern, compile_pattern
 
+MAX_FIGURE_CHARS = 18
 SENTENCE_END = "。；;！!？?"
 MAX_SENTENCE = 400  # characters a sentence may run before and after a figure (bounds the work per figure)
 CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
@@ -99,10 +100,12 @@ def cn_to_int(text: str) -> int | None:
 def parse_figure(written: str) -> Figure | None:
     """`3,119` → 3119 (exact); `17.83万` → 178300 ± 50; `十七` → 17; None when not a number."""
     text = written.replace(",", "")
+    if len(text) > MAX_FIGURE_CHARS:  # no report figure is that long (and int() refuses 4 300+ digits)
+        return None
     scale = 1
     if text.endswith("万") and text[:-1] and text[-2].isdigit():
         text, scale = text[:-1], 10_000
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+    if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", text):
         decimals = len(text.split(".")[1]) if "." in text else 0
         value = float(text) * scale
         tolerance = 0.5 * 10 ** -decimals * scale if scale > 1 or decimals else 0.0

@@ -55,9 +55,10 @@ def _is_num(token: str) -> bool:
 def split_line(line: str) -> tuple[str, list[str]]:
     """Split a line into its label text and the trailing run of numeric tokens."""
     parts = line.replace("\u3000", " ").split()
-    nums: list[str] = []
-    while parts and _is_num(parts[-1]):
-        nums.insert(0, parts.pop())
+    cut = len(parts)
+    while cut and _is_num(parts[cut - 1]):  # linear: the run is found first, then sliced off once
+        cut -= 1
+    parts, nums = parts[:cut], parts[cut:]
     if nums and all(parse_number(t)[1] == "blank" for t in nums) and parts:
         return line.strip(), []  # a dash at the end of a sentence is not a blank row
     return " ".join(parts), nums

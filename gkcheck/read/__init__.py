@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 from gkcheck.errors import GkError, ReadError
 from gkcheck.model import Source
-from gkcheck.paths import SCHEMAS_DIR
+from gkcheck.read.jsondata import read_json
 from gkcheck.read.sniff import sniff
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -34,24 +33,6 @@ def _reader(kind: str) -> Callable[[bytes, str], Source]:
 
         return read_docx
     raise ReadError(f"不支持的文件类型：{kind}")
-
-
-def read_json(data: bytes, path: str) -> Source:
-    """A report given directly in the report data format (schemas/report.schema.json)."""
-    try:
-        payload = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ReadError(f"JSON 无法解析：{exc}") from exc
-    if not isinstance(payload, dict) or "document" not in payload or "cells" not in payload:
-        raise ReadError("JSON 文件不是报告数据格式（缺少 document 或 cells）")
-    import jsonschema  # only JSON input needs it
-
-    validator = jsonschema.Draft202012Validator(json.loads((SCHEMAS_DIR / "report.schema.json").read_text("utf-8")))
-    error = jsonschema.exceptions.best_match(validator.iter_errors(payload))
-    if error is not None:
-        where = ".".join(str(p) for p in error.absolute_path) or "（根）"
-        raise ReadError(f"JSON 报告数据不符合 schemas/report.schema.json：{where}：{error.message}")
-    return Source(path=path, format="json", data=payload)
 
 
 def read_bytes(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:

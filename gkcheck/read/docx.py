@@ -213,6 +213,8 @@ def expand_table(tbl: etree._Element) -> tuple[list[list[str]], list[list[int]]]
         rows.append(row)
         anchors.append(ids)
     width = max((len(r) for r in rows), default=0)
+    if width * len(rows) > MAX_GRID_CELLS:  # the padded grid, not only the filled slots, is bounded
+        raise ReadError("Word 文档中的表格过大（行数乘列数超过上限），疑似恶意构造的文件")
     return ([r + [""] * (width - len(r)) for r in rows], [a + [-1] * (width - len(a)) for a in anchors])
 
 

@@ -282,7 +282,11 @@ def _info_metadata(pdf: pdfplumber.PDF) -> dict[str, str]:
 
 
 def _pages(pdf: pdfplumber.PDF) -> Iterator[Page]:
-    """Pages one by one (pdfplumber's `pdf.pages` would build them all first), at most MAX_PAGES."""
+    """Pages one by one (pdfplumber's `pdf.pages` would build them all first), at most MAX_PAGES: the page
+    tree is counted (cheap: no content is parsed) before the first page's text is extracted."""
+    for index, _ in enumerate(PDFPage.create_pages(pdf.doc)):
+        if index >= MAX_PAGES:
+            raise ReadError(f"PDF 页数超过上限（最多处理 {MAX_PAGES} 页），请拆分后再检查")
     for index, page in enumerate(PDFPage.create_pages(pdf.doc)):
         if index >= MAX_PAGES:
             raise ReadError(f"PDF 页数超过上限（最多处理 {MAX_PAGES} 页），请拆分后再检查")

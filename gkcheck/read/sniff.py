@@ -7,8 +7,26 @@ import re
 import zipfile
 
 from gkcheck.errors import ReadError
+from gkcheck.read.decode import wide_encoding
 
 _HTML_HINT = re.compile(rb"<\s*(!doctype\s+html|html|head|body|table|p|div|span|font|td|tr|meta|br)\b", re.I)
+
+
+BINARY = "无法解码：文件内容是二进制数据，不是文本、HTML、PDF 或 Word 文档"
+# JSON report data: an object whose first member name (or closing brace) follows the opening brace; a text
+# that merely starts with "{" is not JSON.
+_JSON_START = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*\{[ \t\r\n]*[\"}]")
+_PDF_HEADER = re.compile(rb"%PDF-[0-9]\.[0-9]")
+PDF_JUNK_WINDOW = 1024
+
+
+def _is_pdf(data: bytes) -> bool:
+    """A PDF header at the start (after blanks); or, as PDF readers also accept, within the first KB after
+    some leading junk (a mail or HTTP header) provided the file also ends like a PDF (`%%EOF`), so that a text
+    that merely mentions "%PDF-" near its start stays text."""
+    if _PDF_HEADER.match(data.lstrip(b"\xef\xbb\xbf \t\r\n\x00")):
+        return True
+    return bool(_PDF_HEADER.search(data[:PDF_JUNK_WINDOW])) and b"%%EOF" in data[-2048:]
 
 
 def _zip_kind(data: bytes) -> str:
@@ -31,7 +49,7 @@ def _zip_kind(data: bytes) -> str:
 def sniff(data: bytes) -> str:
     """Return html | text | json | pdf | docx, or raise ReadError for formats we do not read."""
     head = data[:8]
-    if data.lstrip()[:5] == b"%PDF-" or data[:1024].find(b"%PDF-") != -1:
+    if _is_pdf(data):
         return "pdf"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _zip_kind(data)
@@ -44,19 +62,20 @@ def sniff(data: bytes) -> str:
         raise ReadError("这是图片文件：年度报告须有文字层才能核验（本工具不做文字识别）")
     if head.startswith(b"{\\rtf"):
         raise ReadError("这是 RTF 文件：请另存为 .docx 或 PDF 后再检查")
-    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if stripped[:1] == b"{":
+    if _JSON_START.match(data[:64]):
         return "json"
     sample = data[:65536]
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text, e.g. Word's "Unicode text"
-        decoded = sample.decode("utf-16", errors="replace").encode("utf-8")
+    wide = wide_encoding(sample)
+    if wide:  # UTF-16/UTF-32 text, e.g. Word's "Unicode text"
+        decoded = sample.decode(wide, errors="replace").encode("utf-8")
         return "html" if _HTML_HINT.search(decoded[:16384]) else "text"
-    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ReadError("文件不是可识别的报告格式（二进制内容）")
+    if sample.count(0) > max(8, len(sample) // 1000):
+        raise ReadError(BINARY)
+    sample = sample.replace(b"\x00", b"")  # a stray NUL does not make a report binary
     if _HTML_HINT.search(sample[:16384]):
         return "html"
     if _looks_binary(sample):
-        raise ReadError("文件不是可识别的报告格式（二进制内容）")
+        raise ReadError(BINARY)
     return "text"
 
 

@@ -218,7 +218,7 @@ def render_text(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False)  # NaN is not JSON
 
 
 def _layout(value: Any, depth: int, pad: str = "") -> str:
