@@ -13,7 +13,7 @@ from typing import Any
 
 from gkcheck.engine.checks.sum_identity import expand
 from gkcheck.multi.digest import Digest
-from gkcheck.multi.findings import applies, label, make_finding, rules_of, show, table_def
+from gkcheck.multi.findings import applies, label, make_finding, rules_of, show, table_cells, table_def
 from gkcheck.rulepack import Profile, Rule
 
 _TERM = re.compile(r"^(?P<sign>-?)(?P<prev>prev:)?(?P<address>.+)$")
@@ -40,7 +40,7 @@ def _side(terms: list[str], binding: dict[str, str], current: Digest, previous: 
         m = _TERM.match(term)
         assert m  # the schema guarantees the shape
         source = previous if m.group("prev") else current
-        addresses = expand([m.group("address")], binding, table_def(source, table).cells())
+        addresses = expand([m.group("address")], binding, table_cells(source, table))
         if not addresses:
             return None
         for address in addresses:
@@ -82,7 +82,7 @@ def copied(rule: Rule, current: Digest, previous: Digest) -> list[dict[str, Any]
         return []
     if current.templates[table] != previous.templates[table]:
         return []
-    addresses = table_def(current, table).cells()
+    addresses = table_cells(current, table)
     now = [current.value(a) for a in addresses]
     before = [previous.value(a) for a in addresses]
     if any(v is None for v in now + before) or now != before or not any(now):

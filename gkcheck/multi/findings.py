@@ -43,10 +43,27 @@ def applies(rule: Rule, digest: Digest) -> bool:
 
 def table_def(digest: Digest, name: str) -> TableDef:
     """The layout of one table as the report used it."""
+    return _table(_version(digest, name), name)
+
+
+def table_cells(digest: Digest, name: str) -> list[str]:
+    """The cell addresses of one table as the report used it (computed once per layout)."""
+    return _cells(_version(digest, name), name)
+
+
+def _version(digest: Digest, name: str) -> str:
     version = digest.templates.get(name)
-    if version not in template_versions():
-        version = default_version(digest.year)
+    return version if version in template_versions() else default_version(digest.year)
+
+
+@cache
+def _table(version: str, name: str) -> TableDef:
     return load_template(version).tables[name]
+
+
+@cache
+def _cells(version: str, name: str) -> list[str]:
+    return _table(version, name).cells()
 
 
 def label(address: str, digest: Digest) -> str:
