@@ -7,6 +7,7 @@ KIND_LABELS = {
     "annual_report": "政府信息公开工作年度报告",
     "legacy_annual_report": "旧版（2019 年以前格式）政府信息公开工作年度报告",
     "not_annual_report": "不是政府信息公开工作年度报告",
+    "missing": "未发布/未提交",  # an expected unit (units file) without a report for the year
 }
 ISSUER_KIND_LABELS = {"government": "政府", "department": "部门", "unknown": "未知"}
 TEMPLATE_LABELS = {
