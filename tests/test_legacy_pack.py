@@ -138,3 +138,13 @@ def test_seed_003_numbering_gap_and_missing_sheet():
     assert "附件2" in findings_of(result, "table.attachment_missing")[0]["message"]
     assert findings_of(result, "legacy.table.present")
     assert result["score"]["profile"] == "legacy"
+
+
+def test_legacy_results_follow_the_published_schemas():
+    from helpers import validator
+
+    rows = [(label, year, total + (3 if label == "2.网络申请数" else 0)) for label, year, total in ROWS]
+    result = check(legacy_text(rows))
+    assert result["suspects"] and any(f["cells"] for f in result["findings"])
+    assert list(validator("findings.schema.json").iter_errors(result)) == []
+    assert list(validator("report.schema.json").iter_errors(result["report"])) == []
