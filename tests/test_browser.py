@@ -69,3 +69,42 @@ def test_ranking_sorts_filters_and_links_to_report_pages(browser, out: Path, tmp
     assert "错误 1" in browser.find_element(By.CSS_SELECTOR, ".counts").text
     for name in ("1-index", "2-sorted-ascending", "3-filtered", "4-report"):
         assert (tmp_path / f"{name}.png").stat().st_size > 10_000
+
+
+def test_printed_ranking_repeats_its_header_and_leaves_out_the_controls(browser, tmp_path: Path) -> None:
+    """Print the ranking page of 40 units to PDF as Chromium does (A4 landscape from the page's own CSS)."""
+    import base64
+    import io
+
+    import pdfplumber
+    from click.testing import CliRunner
+    from synth import build_html, inject, synth_values
+
+    from gkcheck.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    units = [f"第{i:02d}号县人民政府" for i in range(40)]
+    for i, unit in enumerate(units):
+        values = synth_values("2021", seed=200 + i)
+        if i % 3 == 0:
+            values = inject(values, "t4.review.total", 999)
+        (folder / f"r{i:02d}.html").write_text(build_html("2021", values, issuer=unit), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["check", str(folder), "--out", str(out), "--format", "html", "-q"])
+    assert result.exit_code == 1, result.output
+    browser.get(page_url(out / "index.html"))
+    printed = browser.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})
+    data = base64.b64decode(printed["data"])
+    (tmp_path / "index.pdf").write_bytes(data)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        pages = [page.extract_text() or "" for page in pdf.pages]
+        landscape = all(page.width > page.height for page in pdf.pages)
+    assert len(pages) >= 2 and landscape
+    table_pages = [text for text in pages if "人民政府" in text]
+    assert len(table_pages) >= 2
+    for text in table_pages:  # the header row is printed again on every page of the table
+        assert "排名" in text and "主要问题" in text and "是否按时" in text
+    everything = "".join(pages)
+    assert all(everything.count(unit) == 1 for unit in units)  # every unit printed, once
+    assert "只看有" not in everything and "筛选" not in everything  # no on-screen controls on paper
