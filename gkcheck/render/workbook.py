@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from copy import copy
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from gkcheck.labels import SEVERITY_LABELS
 from gkcheck.render.summary import CATEGORY_LABELS, FINDING_COLUMNS, BatchSummary
@@ -26,46 +25,52 @@ ERROR_FILL = PatternFill("solid", fgColor="FDECEA")
 WARNING_FILL = PatternFill("solid", fgColor="FEF5E7")
 MAX_WIDTH = {"主要问题": 60, "问题": 70, "修改建议": 50, "文件": 40, "说明": 40, "规则名称": 30}
 WRAPPED = {"主要问题", "问题", "修改建议", "说明"}
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_ALIGN = Alignment(vertical="center", wrap_text=True)
 
 
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-def _put(ws: Worksheet, row: int, col: int, value: Any) -> None:
-    cell = ws.cell(row=row, column=col)
-    if value is None or value == "":
-        return
+def _cell(ws: Any, value: Any, header: str = "", *, number_format: str | None = None,
+          fill: PatternFill | None = None) -> WriteOnlyCell:
+    """One cell of a streamed sheet; text is stored as text (never a formula), wrapped where the column wraps."""
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell.value = value
-    if isinstance(value, str):
+    cell = WriteOnlyCell(ws, value=None if value == "" else value)
+    if isinstance(value, str) and value:
         cell.data_type = "s"  # never a formula, even when the text starts with "="
+    if header in WRAPPED:
+        cell.alignment = WRAP
+    if number_format and isinstance(value, (int, float)):
+        cell.number_format = number_format
+    if fill is not None:
+        cell.fill = fill
+    return cell
 
 
-def _sheet(ws: Worksheet, headers: list[str], rows: list[list[Any]]) -> None:
-    for col, header in enumerate(headers, start=1):
-        _put(ws, 1, col, header)
-        cell = ws.cell(row=1, column=col)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    wrapped = {c for c, h in enumerate(headers, start=1) if h in WRAPPED}
-    model = ws.cell(row=1, column=len(headers) + 1)  # styled once; its style array is copied (no style lookups)
-    model.alignment = Alignment(wrap_text=True, vertical="top")
-    wrap_style = copy(model._style)
-    ws._cells.pop((1, len(headers) + 1), None)
-    for r, values in enumerate(rows, start=2):
-        for c, value in enumerate(values, start=1):
-            _put(ws, r, c, value)
-            if c in wrapped:
-                ws.cell(row=r, column=c)._style = copy(wrap_style)
-    ws.freeze_panes = "B2" if headers[:2] in (["排名", "单位"], ["单位", "文件"]) else "A2"
-    last = get_column_letter(len(headers))
-    ws.auto_filter.ref = f"A1:{last}{max(1, len(rows) + 1)}"
+def _sheet(ws: Any, headers: list[str], rows: list[list[Any]], formats: dict[int, str] | None = None,
+           fills: list[PatternFill | None] | None = None, fill_column: int = 0) -> None:
+    """Write a sheet row by row (openpyxl's streaming mode: memory does not grow with the rows): bold header,
+    frozen header row, filters, column widths from the first rows."""
     for col, header in enumerate(headers, start=1):
         longest = max([_width(header)] + [_width(str(v[col - 1])) for v in rows[:500] if v[col - 1] is not None])
         ws.column_dimensions[get_column_letter(col)].width = min(MAX_WIDTH.get(header, 24), max(6, longest + 2))
+    ws.freeze_panes = "B2" if headers[:2] in (["排名", "单位"], ["单位", "文件"]) else "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows) + 1)}"
+    head = []
+    for header in headers:
+        cell = _cell(ws, header)
+        cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, HEADER_ALIGN
+        head.append(cell)
+    ws.append(head)
+    formats = formats or {}
+    for r, values in enumerate(rows):
+        fill = fills[r] if fills else None
+        ws.append([_cell(ws, value, headers[c], number_format=formats.get(c + 1),
+                         fill=fill if c + 1 == fill_column else None) for c, value in enumerate(values)])
 
 
 def _ranking(summary: BatchSummary) -> tuple[list[str], list[list[Any]]]:
@@ -93,28 +98,16 @@ def _rules(summary: BatchSummary) -> tuple[list[str], list[list[Any]]]:
 
 def render_workbook(summary: BatchSummary) -> bytes:
     """The workbook as .xlsx bytes."""
-    book = Workbook()
-    ranking = book.active
-    ranking.title = "单位排名"
+    book = Workbook(write_only=True)
     headers, rows = _ranking(summary)
-    _sheet(ranking, headers, rows)
     labels = {"得分", *dict(summary.category_columns()).values()}
-    scores = [i for i, h in enumerate(headers, start=1) if h in labels]
-    for r in range(2, len(rows) + 2):
-        for c in scores:
-            ranking.cell(row=r, column=c).number_format = "0.0"
-    details = book.create_sheet("问题明细")
-    rows = [row.values() for row in summary.finding_rows]
-    _sheet(details, list(FINDING_COLUMNS), rows)
-    for r, row in enumerate(summary.finding_rows, start=2):
-        fill = {"error": ERROR_FILL, "warning": WARNING_FILL}.get(row.severity)
-        if fill is not None:
-            details.cell(row=r, column=3).fill = fill
-    rules = book.create_sheet("规则统计")
+    _sheet(book.create_sheet("单位排名"), headers, rows,
+           formats={i: "0.0" for i, h in enumerate(headers, start=1) if h in labels})
+    fills = [{"error": ERROR_FILL, "warning": WARNING_FILL}.get(row.severity) for row in summary.finding_rows]
+    _sheet(book.create_sheet("问题明细"), list(FINDING_COLUMNS), [row.values() for row in summary.finding_rows],
+           fills=fills, fill_column=3)
     headers, rule_rows = _rules(summary)
-    _sheet(rules, headers, rule_rows)
-    for r in range(2, len(rule_rows) + 2):
-        rules.cell(row=r, column=6).number_format = "0.0%"
+    _sheet(book.create_sheet("规则统计"), headers, rule_rows, formats={6: "0.0%"})
     book.properties.creator = "gkcheck"
     book.properties.title = "政府信息公开工作年度报告检查汇总"
     buf = io.BytesIO()
