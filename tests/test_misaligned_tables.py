@@ -257,3 +257,20 @@ def test_t2_single_number_among_empty_cells():
     values = synth_values("2021", 15)
     report = report_of(page_with("2021", values, "t2", t2_single_number_among_empty_cells))
     assert {k: c.value for k, c in report.cells.items() if k.startswith("t2.")} == expected(values, "t2")
+
+
+def test_row_written_short_reads_its_missing_cells_as_blank():
+    """A row whose last <td> is left out: its cells line up with the header, the missing one is blank."""
+    values = synth_values("2021", 16)
+
+    def reshape(table: Table) -> Table:
+        rows = [list(r) for r in table.rows]
+        rows[T3_HEADER_ROWS + 16].pop()  # 2.重复申请 without its 总计 cell
+        return Table(table.name, rows)
+
+    report = report_of(page_with("2021", values, "t3", reshape))
+    cell = report.cells["t3.refused_repeat.total"]
+    assert cell.status == "blank" and cell.value is None
+    others = {k: v for k, v in expected(values, "t3").items() if k != "t3.refused_repeat.total"}
+    assert {k: c.value for k, c in report.cells.items() if k in others} == others
+    assert "column_mapping_uncertain" not in report.tables["t3"].notes

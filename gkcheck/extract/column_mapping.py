@@ -29,11 +29,9 @@ class Reading:
     values: tuple[tuple[str, str, int], ...]  # (key, raw, col) in column order
     kind: str  # sequence | header | trimmed | tail
 
-    def raw(self) -> dict[str, str]:
-        return {k: raw for k, raw, _ in self.values}
-
-    def signature(self) -> tuple[str, ...]:
-        return tuple(parse_key(raw) for _, raw, _ in self.values)
+    def signature(self) -> tuple[tuple[str, str], ...]:
+        """What the reading puts in each column (two readings with the same signature agree)."""
+        return tuple(sorted((k, parse_key(raw)) for k, raw, _ in self.values))
 
 
 @dataclass
@@ -55,6 +53,12 @@ def parse_key(raw: str) -> str:
 def is_value(text: str) -> bool:
     """A number or a blank marker (an empty cell counts as blank)."""
     return parse_number(text)[1] != "unreadable"
+
+
+def absent_cells(grid: Grid, r: int) -> frozenset[int]:
+    """Grid columns that no cell of the document covers in row `r` (the row was written short)."""
+    ids = grid.anchors[r] if r < len(grid.anchors) else []
+    return frozenset(c for c, cell_id in enumerate(ids) if cell_id < 0)
 
 
 def own_cells(grid: Grid, r: int) -> list[tuple[int, str]]:
@@ -82,12 +86,14 @@ def trailing_values(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 
 def readings(trail: list[tuple[int, str]], header: dict[int, str], keys: list[str],
-             row: list[str]) -> tuple[list[Reading], bool]:
-    """Candidate readings of a row in order of preference, and whether the row lines up with the header."""
+             row: list[str], absent: frozenset[int] = frozenset()) -> tuple[list[Reading], bool]:
+    """Candidate readings of a row in order of preference, and whether the row lines up with the header.
+    `absent`: grid columns the row has no cell in at all (a short row: those cells are blank)."""
     n = len(keys)
     by_header = Reading(tuple((k, row[c] if c < len(row) else "", c) for c, k in sorted(header.items())),
                         "header") if header else None
-    aligned = bool(header) and [c for c, _ in trail] == sorted(header) or not header and len(trail) == n
+    present = [c for c in sorted(header) if c not in absent]
+    aligned = bool(header) and [c for c, _ in trail] == present or not header and len(trail) == n
     out: list[Reading] = []
     if len(trail) == n:
         out.append(Reading(tuple((k, t, c) for k, (c, t) in zip(keys, trail)), "sequence"))

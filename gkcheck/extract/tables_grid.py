@@ -7,6 +7,7 @@ from gkcheck.extract.column_mapping import (
     UNCERTAIN_NOTE,
     Reading,
     RowChoice,
+    absent_cells,
     choose,
     own_cells,
     readings,
@@ -96,7 +97,7 @@ def _t3(grids: list[Grid], year_default: str) -> TextTable:
         _note_deviation(result, label, match, {"table": grid.index, "row": r + 1})
         if match.key == "other":
             result.notes.append("other_single_row")
-        candidates, aligned = readings(trail, columns, keys, row)
+        candidates, aligned = readings(trail, columns, keys, row, absent_cells(grid, r))
         choices.append(RowChoice(match.key, candidates, aligned, {"table": grid.index, "row": r + 1}))
     chosen = choose(choices, t3_row_ok, t3_violations)
     for rc in choices:
