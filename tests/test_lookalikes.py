@@ -16,7 +16,7 @@ from synth import build_docx, build_html, document_blocks, html_table, synth_val
 
 from gkcheck.engine import run
 from gkcheck.pipeline import extract_file
-from gkcheck.render import ranked
+from gkcheck.render import ranked, render_text
 from gkcheck.rulepack import load_profile, load_rules
 
 VALUES = synth_values("2021", 7)
@@ -153,6 +153,14 @@ def test_checker_output_quoting_two_reports_without_a_heading_of_its_own():
     ])
     reason = assert_not_report(verdict(text, "audit.txt"), "多份不同的年度报告")
     assert "2023年" in reason and "2024年" in reason
+
+
+def test_a_checkers_text_summary_given_back_as_input():
+    checked = verdict(build_html("2021", {**VALUES, "t4.review.total": 99}, issuer="示例县人民政府"))
+    summary = render_text(checked)
+    assert "最可能出错" in summary
+    reason = assert_not_report(verdict(summary, "summary.txt"), "检查或比对结果")
+    assert "格式模板" not in reason
 
 
 # --------------------------------------------------------------------------- blank templates

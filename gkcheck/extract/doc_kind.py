@@ -11,6 +11,7 @@ from gkcheck.extract.page_meta import PageMeta
 
 _SENTENCE = ("。", "，", ",", "；")
 _NUMBERED = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]|第[一二三四五六七八九十\d]{1,3}[部章节条])")
+_FIELD_LINE = re.compile(r"^[^：:]{1,8}[：:]")  # `类型：…`, `模板：…`: a field of some listing, not a heading
 _QUOTED = re.compile(r"《([^《》]{8,70})》")
 
 
@@ -41,7 +42,8 @@ def find_heading(lines: list[str], page: PageMeta) -> tuple[str | None, int | No
             text = meta.clean_heading(page.title_text.get(i, line))
         if len(text) > 90 or any(p in text for p in _SENTENCE):
             break  # the body has begun
-        if text and lookalike_class(text) and not text.endswith(("：", ":")) and not _NUMBERED.match(text):
+        if text and lookalike_class(text) and not text.endswith(("：", ":")) and not _NUMBERED.match(text) \
+                and not _FIELD_LINE.match(text):
             return text, i + 1
     return None, None
 
@@ -66,14 +68,19 @@ def _quoted_reports(lines: list[str]) -> list[str]:
     return list(seen.values())
 
 
-def _checker_output(inp: KindInput) -> str | None:
-    """A comparison or audit of reports: several distinct reports quoted together with checker vocabulary."""
+def _checker_output(inp: KindInput) -> tuple[str, str] | None:
+    """A comparison or audit of reports: checker vocabulary together with several distinct reports quoted, or
+    without any report title of its own. Returns (reason key, what to name)."""
     text = "\n".join(inp.lines)
-    words = {w for w in CHECKER_WORDS if w in text}
+    words = [w for w in CHECKER_WORDS if w in text]
     if len(words) < 3:
         return None
     quoted = _quoted_reports(inp.lines)
-    return "、".join(quoted[:2]) if len(quoted) >= 2 else None
+    if len(quoted) >= 2:
+        return "quotes", "、".join(quoted[:2])
+    if inp.title is None:
+        return "checker", "”“".join(words[:3])
+    return None
 
 
 def classify(inp: KindInput) -> tuple[str, str]:
@@ -85,9 +92,9 @@ def classify(inp: KindInput) -> tuple[str, str]:
         keep = _full_report(inp) and cls in ("letter", "work_points", "budget")
         if not keep:
             return "not_annual_report", REASONS[cls].format(h=heading)
-    quotes = _checker_output(inp)
-    if quotes:
-        return "not_annual_report", REASONS["quotes"].format(h=quotes)
+    checker = _checker_output(inp)
+    if checker:
+        return "not_annual_report", REASONS[checker[0]].format(h=checker[1])
     statuses = list(inp.table_status.values())
     if statuses and all(s == "blank" for s in statuses) and inp.issuer is None:
         return "not_annual_report", REASONS["blank"]

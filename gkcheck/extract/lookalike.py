@@ -25,12 +25,13 @@ REASONS = {
     "letter": "「{h}」是有关政府信息公开工作的函件或通知，不是年度报告",
     "work_points": "「{h}」是政务公开工作要点、方案或落实情况材料，不是年度报告",
     "blank": "统计表全部未填写，也没有发布机关，是未填写的年度报告格式模板",
+    "checker": "文中是对年度报告的检查或比对结果（含“{h}”等核查用语），没有年度报告自己的标题，本身不是一份年度报告",
     "quotes": "文中引用了多份不同的年度报告（{h}），并含比对、核查用语，是比对或审核材料，本身不是一份年度报告",
 }
 
 # vocabulary of a checker's comparison or audit output (a real report rarely uses three of these)
 CHECKER_WORDS = ("比对", "对比", "勾稽", "不一致", "应为", "单元格", "校验", "核对结果", "问题清单", "审核意见", "疑似",
-                 "错填", "漏填", "逻辑关系")
+                 "错填", "漏填", "逻辑关系", "最可能出错", "检查结果")
 
 
 def lookalike_class(heading: str) -> str | None:
