@@ -89,3 +89,9 @@ def test_plausibility_thresholds_come_from_the_profile(tmp_path):
     strict.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     [note] = findings_of(run(report, load_rules(), load_profile(str(strict))), "plausibility.government_no_requests")
     assert "低于 10" in note["message"] and "= 5" in note["message"]
+
+
+def test_administrative_committee_may_call_itself_wowei():
+    result = check_bytes(page("示例高新技术产业开发区管理委员会", "<p>我委坚持以公开为常态，推进各项工作。</p>"))
+    assert result["document"]["issuer_kind"] == "government"  # so the rule applies, and stays silent
+    assert findings_of(result, "duties.government_as_bureau") == []
