@@ -63,6 +63,10 @@ AGREE_DISAGREE = [
     ("narrative.carried_forward", "另有3件顺延到下年度答复。", "另有4件顺延到下年度答复。"),
     ("narrative.review", "被申请行政复议12件。", "被申请行政复议13件。"),
     ("narrative.review", "政府信息公开行政复议十二起。", "政府信息公开行政复议二起。"),
+    ("narrative.new_received", "共受理151件政府信息公开申请。", "共受理150件政府信息公开申请。"),
+    ("narrative.carried_over", "上年度未办结的申请15件已全部办结。", "上年度未办结的申请14件已全部办结。"),
+    ("narrative.total_processed", "办理完毕163件。", "办理完毕162件。"),
+    ("narrative.carried_forward", "顺延至下年度办理的申请3件。", "顺延至下年度办理的申请2件。"),
 ]
 
 
@@ -271,6 +275,15 @@ def test_percentage_that_fits_no_base():
     assert "70%" in found.message and "48.08" in found.message
     assert findings("text.percent", "收到申请208件，其中当面申请100件，占48.08%。") == []
     assert findings("text.percent", "其中当面申请100件，占70%。") == []  # nothing to measure against
+
+
+@pytest.mark.parametrize("first,second", [
+    ("全年受理政府信息公开申请151件。", "本年度受理政府信息公开申请152件。"),
+    ("依法办结政府信息公开申请9124件。", "累积办结政府信息公开申请9125件。"),
+])
+def test_repeated_request_figures(first, second):
+    assert findings("text.repeat", first + "\n" + first) == []
+    assert len(findings("text.repeat", first + "\n" + second)) == 1
 
 
 def test_same_figure_written_twice_differently():
