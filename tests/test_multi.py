@@ -312,3 +312,17 @@ def test_merge_adds_fingerprinted_findings_and_rescores(tmp_path: Path):
 def test_check_bytes_result_is_unchanged_by_multi_modules():
     result = check_bytes(page(year_pair(14)[1], year=2024, issuer="示例县人民政府", seed=1))
     assert "unit" not in result  # single-report engine output stays as it was; the batch adds the fields
+
+
+def test_section_copied_from_the_units_previous_report(tmp_path: Path):
+    before, after = year_pair(15)
+    shared = narrative(4242, sentences=8)
+    _, prev = digest_of(page(before, year=2023, issuer="示例县人民政府", seed=1, section5=shared), tmp_path, "a.html")
+    _, now = digest_of(page(after, year=2024, issuer="示例县人民政府", seed=2, section5=shared), tmp_path, "b.html")
+    _, other = digest_of(page(after, year=2024, issuer="另一县人民政府", seed=3), tmp_path, "c.html")
+    outcome = analyse([prev, now, other], PROFILE)
+    copied = [f for f in outcome.findings.get(1, []) if f["rule"] == "copy.previous_year"]
+    assert [(f["severity"], f["related"]["file"], f["related"]["section"]) for f in copied] == \
+        [("warning", prev.file, 5)]
+    assert not [f for f in outcome.findings.get(0, []) if f["rule"].startswith("copy.")]  # the earlier one
+    assert not [f for f in outcome.findings.get(2, []) if f["rule"].startswith("copy.")]

@@ -208,3 +208,37 @@ def test_rollup_command(tmp_path: Path):
                                                                                     seed=3))))
     assert "汇总核对通过" in ok.output
 
+
+
+def test_duplicate_reports_are_not_both_ranked(tmp_path: Path):
+    values = year_pair(29)[1]
+    first = write(tmp_path, "first.html", page(values, year=2024, issuer="甲县人民政府", seed=1,
+                                               published="2025-01-10"))
+    again = write(tmp_path, "again.html", page(values, year=2024, issuer="某市甲县人民政府", seed=2,
+                                               published="2025-01-20"))
+    other = write(tmp_path, "other.html", page(year_pair(30)[1], year=2024, issuer="乙县人民政府", seed=3))
+    out = tmp_path / "out"
+    invoke("check", str(first), str(again), str(other), "--out", str(out), "-q", "--format", "json")
+    data = json.loads((out / "first.json").read_text(encoding="utf-8"))
+    assert data["unit"]["duplicate_of"] == str(again)
+    assert "unit.duplicate" in [f["rule"] for f in data["findings"]]
+    rows = list(csv.reader((out / "scorecard.csv").read_text(encoding="utf-8-sig").splitlines()))
+    ranks = {row[0] for row in rows[1:] if any(str(first) in cell for cell in row)}
+    assert ranks == {""}
+    assert len([row for row in rows[1:] if row[0]]) == 2  # again.html and other.html
+
+
+def test_dismissing_the_only_error_clears_the_exit_code(tmp_path: Path):
+    values = year_pair(31)[1]
+    values["t4.review.total"] += 1
+    report = write(tmp_path, "a.html", page(values, year=2024, issuer="甲县人民政府", seed=1))
+    out = tmp_path / "out"
+    assert invoke("check", str(report), "--out", str(out), "--format", "json", "-q").exit_code == 1
+    errors = [f for f in json.loads((out / "a.json").read_text(encoding="utf-8"))["findings"]
+              if f["severity"] == "error"]
+    review = write(tmp_path, "review.yaml", "decisions:\n" + "".join(
+        f"  - {{fingerprint: {f['fingerprint']}, status: dismissed, reason: 已核实为口径差异}}\n" for f in errors))
+    result = invoke("check", str(report), "--out", str(out), "--format", "json", "-q", "--decisions", str(review))
+    assert result.exit_code == 0
+    data = json.loads((out / "a.json").read_text(encoding="utf-8"))
+    assert data["summary"]["error"] == 0 and len(data["dismissed"]) == len(errors)
