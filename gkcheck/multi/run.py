@@ -28,6 +28,7 @@ from gkcheck.multi.analyse import MISSING_STATUS, Outcome, analyse
 from gkcheck.multi.batch import MultiOptions, annotate, known_units, merge
 from gkcheck.multi.decisions import load_decisions
 from gkcheck.multi.digest import Digest
+from gkcheck.multi.findings import load_multi_rules
 from gkcheck.multi.history import DEFAULT_NAME, Recorder, start_run
 from gkcheck.multi.units import load_units
 from gkcheck.rulepack import Profile
@@ -39,7 +40,9 @@ BRIEF = ("rule", "severity", "category", "message", "cells", "fingerprint", "dec
 
 def load_options(units: Path | None, decisions: Path | None, previous: Iterable[Path],
                  rollup: bool | None) -> MultiOptions:
-    """The user's units and decisions files, read and validated (InputFileError otherwise)."""
+    """The user's units and decisions files, read and validated (InputFileError otherwise); the rules across
+    reports are validated here too, before any file is checked (RuleError)."""
+    load_multi_rules()
     loaded_units = load_units(units) if units else None
     loaded = load_decisions(decisions) if decisions else None
     if loaded and loaded_units:
