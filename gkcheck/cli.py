@@ -244,8 +244,8 @@ def _outputs_of(run, fmt: str) -> list[str]:
 
 @main.command("extract", context_settings=CONTEXT)
 @click.help_option("-h", "--help", help=HELP)
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
+@click.argument("file", type=click.Path(path_type=Path, readable=False))
+@click.option("--max-bytes", type=click.IntRange(1), default=DEFAULT_MAX_BYTES, show_default=True,
               help="输入文件的大小上限（字节）。")
 def extract_cmd(file: Path, max_bytes: int) -> None:
     """抽取一个报告的数据（文档信息、章节、表格单元格），以 JSON 输出到终端。"""

@@ -40,7 +40,8 @@ class Inputs:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _reason(exc: OSError) -> str:
+def reason(exc: OSError) -> str:
+    """A short Chinese reason for an OS error on an input path."""
     return _REASONS.get(exc.errno or 0) or f"无法访问（{exc.strerror or type(exc).__name__}）"
 
 
@@ -64,7 +65,7 @@ def _stat(path: str) -> os.stat_result | str:
     except OSError as exc:
         if exc.errno == errno.ENOENT and os.path.islink(path):
             return "符号链接指向的文件不存在（断开的链接）"
-        return _reason(exc)
+        return reason(exc)
     except ValueError:
         return "文件名含有空字符，无法访问"
 
@@ -119,7 +120,7 @@ class _Walker:
                 with os.scandir(folder) as it:
                     entries = sorted(it, key=lambda e: e.name)
             except OSError as exc:
-                self.problem(folder, f"无法读取文件夹：{_reason(exc)}")
+                self.problem(folder, f"无法读取文件夹：{reason(exc)}")
                 continue
             ours = written(folder)
             subfolders: list[tuple[str, os.stat_result]] = []

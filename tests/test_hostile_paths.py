@@ -292,6 +292,8 @@ def test_terminal_escape_sequences_in_report_and_file_name_are_stripped(tmp_path
     assert "badname" in result.output and result.exit_code == 2
     single = invoke("check", str(tmp_path / "evil.txt"), "--out", str(tmp_path / "out2"))  # prints the summary
     assert "示例县人民政府" in single.output and "\x1b" not in single.output and "\x07" not in single.output
+    written = (tmp_path / "out2" / "evil.txt").read_text(encoding="utf-8")
+    assert "示例县人民政府" in written and "\x1b" not in written
 
 
 @pytest.mark.parametrize(("option", "value"), [
@@ -302,3 +304,12 @@ def test_out_of_range_option_values(tmp_path: Path, option: str, value: str) -> 
     result = CliRunner().invoke(main, ["check", str(report(tmp_path)), option, value, "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and "用法错误" in result.output, result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_extract_of_a_fifo_or_symlink_loop_is_a_chinese_error(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.html")
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    for name, reason in (("pipe.html", "不是普通文件"), ("loop", "符号链接形成循环")):
+        result = CliRunner().invoke(main, ["extract", str(tmp_path / name)])
+        assert result.exit_code == 2 and name in result.output and reason in result.output
+    assert CliRunner().invoke(main, ["extract", str(tmp_path / "x"), "--max-bytes", "-1"]).exit_code == 2

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
 from gkcheck.errors import GkError, ReadError
+from gkcheck.inputs import reason
 from gkcheck.model import Source
 from gkcheck.read.jsondata import read_json
 from gkcheck.read.sniff import sniff
@@ -56,12 +59,16 @@ def read_bytes(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> So
 def read_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
     p = Path(path)
     try:
-        if p.is_dir():
+        info = os.stat(p)
+        if stat.S_ISDIR(info.st_mode):
             raise ReadError("这是一个文件夹，不是文件", str(p))
-        size = p.stat().st_size
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            raise ReadError("不是普通文件（命名管道、套接字或设备），无法读取", str(p))
+        size = info.st_size
         if size > max_bytes:
             raise ReadError(f"文件过大（{size} 字节，上限 {max_bytes} 字节，可用 --max-bytes 调整）", str(p))
-        data = p.read_bytes()
+        with open(p, "rb") as fh:
+            data = fh.read(max_bytes + 1)  # the file may have grown since it was measured
     except FileNotFoundError as exc:
         raise ReadError("文件不存在", str(p)) from exc
     except PermissionError as exc:
@@ -69,5 +76,7 @@ def read_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
     except IsADirectoryError as exc:
         raise ReadError("这是一个文件夹，不是文件", str(p)) from exc
     except OSError as exc:
-        raise ReadError(f"无法读取文件：{exc.strerror or exc}", str(p)) from exc
+        raise ReadError(f"无法读取文件：{reason(exc)}", str(p)) from exc
+    except ValueError as exc:  # a NUL character in the name
+        raise ReadError("文件名含有空字符，无法读取", str(p)) from exc
     return read_bytes(data, str(p), max_bytes)

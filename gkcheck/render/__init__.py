@@ -247,7 +247,9 @@ def render(result: dict, fmt: str) -> str:
     if fmt == "json":
         return render_json(result)
     if fmt == "text":
-        return render_text(result)
+        from gkcheck.terminal import clean
+
+        return clean(render_text(result))  # the .txt is read in terminals too: no escape sequences
     if fmt == "csv":
         return render_csv([result])
     raise GkError(f"不支持的输出格式：{fmt}（可选：html、json、text、csv）")
