@@ -16,7 +16,6 @@ from gkcheck.errors import GkError
 from gkcheck.executor import LocalPool
 from gkcheck.inputs import expand
 from gkcheck.isolate import Limits, run_isolated
-from gkcheck.labels import SEVERITY_LABELS
 from gkcheck.multi.batch import MultiOptions
 from gkcheck.multi.commands import history_lines, rollup_digests, rollup_lines
 from gkcheck.multi.history import DEFAULT_NAME as DEFAULT_HISTORY
@@ -345,18 +344,7 @@ def rules_list(rules_dir: Path) -> None:
     except GkError as exc:
         _fail(str(exc))
     for rule in rules:
-        scope = rule.applies_to
-        parts = []
-        if "kind" in scope:
-            parts.append("/".join(scope["kind"]))
-        if "years" in scope:
-            parts.append(f"年度{scope['years'].get('min', '')}–{scope['years'].get('max', '')}")
-        if "issuer_kind" in scope:
-            parts.append("/".join(scope["issuer_kind"]))
-        if "template" in scope:
-            parts.append("模板" + "/".join(scope["template"]))
-        echo(f"{rule.id:<34} {SEVERITY_LABELS[rule.severity]:<3} {rule.category:<11} {rule.title}"
-                   f"  [{'; '.join(parts) or '全部'}]")
+        echo(clihelp.rule_line(rule))
     echo(f"共 {len(rules)} 条规则。")
 
 

@@ -129,3 +129,34 @@ def definition_list(rows, indent: int, total: int | None, col_max: int = 30, spa
             rest = lines if right else []
         out.extend(" " * (indent + first + spacing) + line for line in rest)
     return "\n".join(line.rstrip() for line in out) + "\n"
+
+
+SCOPE_KINDS = {"annual_report": "年度报告", "legacy_annual_report": "旧格式年报", "not_annual_report": "非年度报告"}
+SCOPE_ISSUERS = {"government": "政府", "department": "部门", "unknown": "机关类型不明"}
+CATEGORIES = {"structure": "结构完整", "tables": "表格完整", "arithmetic": "数据勾稽", "template": "模板规范",
+              "content": "内容要求", "timeliness": "发布时效"}
+
+
+def rule_scope(applies_to: dict, when: dict | None = None) -> str:
+    """Where a rule applies, in Chinese: `年度报告；2021–年度；政府；模板 2021；另有条件`."""
+    parts = []
+    if "kind" in applies_to:
+        parts.append("/".join(SCOPE_KINDS.get(k, k) for k in applies_to["kind"]))
+    if "years" in applies_to:
+        parts.append(f"{applies_to['years'].get('min', '')}–{applies_to['years'].get('max', '')} 年度")
+    if "issuer_kind" in applies_to:
+        parts.append("/".join(SCOPE_ISSUERS.get(k, k) for k in applies_to["issuer_kind"]))
+    if "template" in applies_to:
+        parts.append("模板 " + "/".join(applies_to["template"]))
+    if when:
+        parts.append("另有条件（when）")
+    return "；".join(parts) or "年度报告"
+
+
+def rule_line(rule) -> str:
+    """One line of `gkcheck rules list`."""
+    from gkcheck.labels import SEVERITY_LABELS
+
+    category = CATEGORIES.get(rule.category, rule.category)
+    return (f"{rule.id:<34} {SEVERITY_LABELS.get(rule.severity, rule.severity)}  {category}  {rule.title}"
+            f"  [{rule_scope(rule.applies_to, getattr(rule, 'when', None))}]")

@@ -154,3 +154,11 @@ def test_help_has_no_click_english():
     text = CliRunner().invoke(main, ["check", "--help"], terminal_width=72).output
     assert re.search(r"\[默认：\d+；范围 1–64\]", text)
     assert "[选项] 文件..." in text
+
+
+def test_rules_list_speaks_chinese():
+    listed = invoke("rules", "list").output
+    described = "\n".join(line.split(" ", 1)[-1] for line in listed.splitlines())  # without the rule ids
+    for code in ("annual_report", "arithmetic", "government", "department", "structure", "timeliness"):
+        assert code not in described
+    assert "错误  数据勾稽  表三收结平衡（A1）  [年度报告]" in listed and "政府" in listed and "2021–" in listed
