@@ -30,24 +30,24 @@ TABLE_SHORT_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四", "legacy": "
 
 
 def published_evidence(published: dict | None) -> str:
-    """Which date was used and where it stands, e.g. `页面“公开日期”标注（第3行）`."""
+    """Which date was used and where it stands, e.g. `页面第3行“公开日期”标注`."""
     if not published:
         return "未找到发布日期"
     label, line, source = published.get("label"), published.get("line"), published.get("source")
-    where = f"（第{line}行）" if line else ""
+    where = f"第{line}行" if line else ""
     if source == "page":
-        return f"页面“{label or '发布日期'}”标注{where}"
+        return f"页面{where}“{label or '发布日期'}”标注"
     if source == "page_meta":
         return f"网页元数据 {label or 'PubDate'}"
     if source == "signature":
-        return f"文末落款日期{where}"
+        return f"文末{where}落款日期"
     if source == "override":
         return "命令行参数 --published 指定"
     if source in ("pdf_metadata", "docx_metadata"):
         kind = "PDF" if source == "pdf_metadata" else "Word"
-        return f"{kind} 文件属性中的创建日期（页面未标注发布日期）"
+        return f"{kind} 文件属性中的创建日期；页面未标注发布日期"
     if source == "page_written":
-        return f"页面“{label or '成文日期'}”{where}（页面未标注发布日期，也无落款日期）"
+        return f"页面{where}“{label or '成文日期'}”；页面未标注发布日期，也无落款日期"
     if source == "page_other":
-        return f"页面“{label or '日期'}”一栏的日期{where}（页面未标注公开日期或发布日期，也无落款日期）"
+        return f"页面{where}“{label or '日期'}”一栏的日期；页面未标注公开日期或发布日期，也无落款日期"
     return PUBLISHED_SOURCE_LABELS.get(source or "", source or "未知")

@@ -233,6 +233,15 @@ def test_info_bar_date_beside_a_website_source():
     assert doc["on_time"] is True
 
 
+def test_weak_evidence_is_named_in_the_late_finding():
+    lines = ["示例市人力资源和社会保障局2019年政府信息公开工作年度报告", "日期：2020-02-14",
+             *body_text(2019, "示例市人力资源和社会保障局", None)]
+    doc = document("\n".join(lines), "page.txt")
+    late = findings_of(doc["result"], "doc.deadline")
+    assert len(late) == 1 and "逾期14天" in late[0]["message"]
+    assert "依据：页面第2行“日期”一栏的日期；页面未标注公开日期或发布日期，也无落款日期" in late[0]["message"]
+
+
 def test_other_page_date_long_after_the_year_is_not_taken_for_publication():
     lines = ["示例市商务局2022年政府信息公开工作年度报告", "更新时间：2024-12-30",
              *body_text(2022, "示例市商务局", None)]
