@@ -242,8 +242,12 @@ def test_upload_over_the_size_limit_is_refused() -> None:
         huge = c.post("/api/check", content=b"{" + b" " * 3_000_000 + b"}",
                       headers={"content-type": "application/json"})
         assert huge.status_code == 413
+        over = c.post("/api/check", content=b"{" + b" " * 20_000 + b"}", headers={"content-type": "application/json"})
+        assert over.status_code == 413 and "文件过大" in over.json()["error"]
         page = c.post("/check", files={"file": ("big.html", big)})
         assert page.status_code == 413 and "文件过大" in page.text
+        pasted = c.post("/check", data={"text": "一" * 10_000})
+        assert pasted.status_code == 413 and "粘贴的文字过长" in pasted.text
         assert not list((root_of(c) / "uploads").iterdir())
         assert c.post("/api/check", files={"file": ("ok.txt", "一、总体情况".encode())}).status_code == 200
 

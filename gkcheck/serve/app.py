@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -38,6 +38,9 @@ from gkcheck.serve.work import CheckUpload, Folders, check_isolated, display_nam
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{32}")
 PASTED_NAME = "粘贴的文本"
+REPORT_DATA_NAME = "report.json"
+CHUNK_BYTES = 1 << 20
+MAX_PASTE_BYTES = 5 * 1024 * 1024  # form fields are held in memory: pasted text longer than this is refused
 UPLOAD_MARGIN = 8  # POST requests admitted beyond the queue's capacity (uploads still being received)
 BUSY = "服务器繁忙：正在检查和排队的报告已满，请稍后再试。"
 NOT_FOUND_RESULT = "检查结果不存在或已过期删除（结果只保留一段时间）。请重新上传文件检查。"
@@ -99,23 +102,22 @@ def default_runner(folders: Folders, settings: Settings, rules: list[Rule], prof
     return lambda job: check_isolated(folders.upload(job.id), work, executor)
 
 
-def _store(folders: Folders, job: Job, source: UploadFile | bytes, max_bytes: int) -> int:
-    """Write the upload under the check's id (never under the client's name); returns its size."""
+def _create_upload(folders: Folders, job: Job) -> BinaryIO:
+    """The upload file, named by the check's id (never by the client), and the side file with the name shown."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     with open(os.open(folders.name_file(job.id), flags, 0o600), "w", encoding="utf-8") as out:
         out.write(job.name)
-    size = 0
-    with open(os.open(folders.upload(job.id), flags, 0o600), "wb") as out:
-        if isinstance(source, bytes):
-            out.write(source)
-            return len(source)
-        source.file.seek(0)
-        while chunk := source.file.read(1 << 20):
-            size += len(chunk)
-            if size > max_bytes:
-                break
-            out.write(chunk)
-    return size
+    return open(os.open(folders.upload(job.id), flags, 0o600), "wb")
+
+
+async def _file_chunks(upload: UploadFile) -> AsyncIterator[bytes]:
+    await upload.seek(0)
+    while chunk := await upload.read(CHUNK_BYTES):
+        yield chunk
+
+
+async def _one_chunk(data: bytes) -> AsyncIterator[bytes]:
+    yield data
 
 
 def create_app(settings: Settings | None = None,
@@ -129,6 +131,8 @@ def create_app(settings: Settings | None = None,
     pages.preload()
     keep_text = pages.duration_text(settings.keep_seconds)
     too_large = f"文件过大：上限为 {pages.size_text(settings.max_bytes)}。"
+    paste_limit = min(settings.max_bytes, MAX_PASTE_BYTES)
+    paste_too_long = f"粘贴的文字过长（上限 {pages.size_text(paste_limit)}），请改为上传文件。"
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -170,38 +174,43 @@ def create_app(settings: Settings | None = None,
             response.headers.update(headers)
         return response
 
-    def refusal(request: Request, status: int, message: str) -> Response:
-        return answer(request.scope, status, message)
-
     @app.exception_handler(Refusal)
     async def on_refusal(request: Request, exc: Refusal) -> Response:
-        return refusal(request, exc.status, exc.message)
+        return answer(request.scope, exc.status, exc.message)
 
     @app.exception_handler(HTTPException)
     async def on_http(request: Request, exc: HTTPException) -> Response:
-        return refusal(request, exc.status_code, STATUS_MESSAGES.get(exc.status_code, "请求无法处理。"))
+        return answer(request.scope, exc.status_code, STATUS_MESSAGES.get(exc.status_code, "请求无法处理。"))
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid(request: Request, exc: RequestValidationError) -> Response:
-        return refusal(request, 422, STATUS_MESSAGES[422])
+        return answer(request.scope, 422, STATUS_MESSAGES[422])
 
     @app.exception_handler(Exception)
     async def on_error(request: Request, exc: Exception) -> Response:
-        return refusal(request, 500, STATUS_MESSAGES[500])
+        return answer(request.scope, 500, STATUS_MESSAGES[500])
 
     # ------------------------------------------------------------------ accepting a check
 
     def queue_of(request: Request) -> JobQueue:
         return request.app.state.queue
 
-    async def accept(request: Request, name: str, source: UploadFile | bytes) -> Job:
+    async def accept(request: Request, name: str, chunks: AsyncIterator[bytes]) -> Job:
+        """Reserve a place in the line, write the upload as it arrives (never more than the size limit),
+        then hand the check to the workers."""
         queue = queue_of(request)
         try:
             job = queue.reserve(name)
         except QueueFull:
             raise Refusal(503, BUSY) from None
+        size = 0
         try:
-            size = await asyncio.to_thread(_store, queue.folders, job, source, settings.max_bytes)
+            with await asyncio.to_thread(_create_upload, queue.folders, job) as out:
+                async for chunk in chunks:
+                    size += len(chunk)
+                    if size > settings.max_bytes:
+                        break
+                    await asyncio.to_thread(out.write, chunk)
         except BaseException:
             queue.cancel(job)
             raise
@@ -216,10 +225,11 @@ def create_app(settings: Settings | None = None,
         if queue.active >= queue.capacity:
             raise Refusal(503, BUSY)  # before the upload is received
         try:
-            return await request.form(max_files=1, max_fields=8, max_part_size=settings.max_bytes)
-        except HTTPException as exc:
-            raise Refusal(413 if "size" in str(exc.detail) else 400, too_large if "size" in str(exc.detail)
-                          else STATUS_MESSAGES[400]) from None
+            return await request.form(max_files=1, max_fields=8, max_part_size=paste_limit)
+        except HTTPException as exc:  # the multipart parser's refusals (malformed, too many parts, too long)
+            if "size" in str(exc.detail):  # a form field (the pasted text); files are capped by BodyLimit
+                raise Refusal(413, paste_too_long) from None
+            raise Refusal(400, STATUS_MESSAGES[400]) from None
 
     # ------------------------------------------------------------------ pages
 
@@ -231,15 +241,17 @@ def create_app(settings: Settings | None = None,
     @app.post("/check", include_in_schema=False)
     async def check_page(request: Request) -> Response:
         form = await read_form(request)
-        upload = form.get("file")
-        text = form.get("text")
-        if isinstance(upload, UploadFile) and (upload.filename or upload.size):
-            job = await accept(request, display_name(upload.filename), upload)
-        elif isinstance(text, str) and text.strip():
-            job = await accept(request, PASTED_NAME, text.encode("utf-8"))
-        else:
-            raise Refusal(400, "请选择一个报告文件，或粘贴报告全文后再检查。")
-        await form.close()
+        try:
+            upload = form.get("file")
+            text = form.get("text")
+            if isinstance(upload, UploadFile) and (upload.filename or upload.size):
+                job = await accept(request, display_name(upload.filename), _file_chunks(upload))
+            elif isinstance(text, str) and text.strip():
+                job = await accept(request, PASTED_NAME, _one_chunk(text.encode("utf-8")))
+            else:
+                raise Refusal(400, "请选择一个报告文件，或粘贴报告全文后再检查。")
+        finally:
+            await form.close()
         return RedirectResponse(f"{request.scope.get('root_path', '')}/r/{job.id}", status_code=303)
 
     def job_or_404(request: Request, check_id: str) -> Job:
@@ -287,16 +299,17 @@ def create_app(settings: Settings | None = None,
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type == "multipart/form-data":
             form = await read_form(request)
-            upload = form.get("file")
-            if not isinstance(upload, UploadFile):
-                raise Refusal(400, "缺少文件：请在 multipart/form-data 的 file 字段中上传报告文件。")
-            job = await accept(request, display_name(upload.filename), upload)
-            await form.close()
+            try:
+                upload = form.get("file")
+                if not isinstance(upload, UploadFile):
+                    raise Refusal(400, "缺少文件：请在 multipart/form-data 的 file 字段中上传报告文件。")
+                job = await accept(request, display_name(upload.filename), _file_chunks(upload))
+            finally:
+                await form.close()
         elif content_type == "application/json":
             if queue_of(request).active >= queue_of(request).capacity:
                 raise Refusal(503, BUSY)
-            body = await request.body()
-            job = await accept(request, "report.json", body)
+            job = await accept(request, REPORT_DATA_NAME, request.stream())
         else:
             raise Refusal(415, STATUS_MESSAGES[415])
         queue = queue_of(request)
