@@ -274,3 +274,21 @@ def test_row_written_short_reads_its_missing_cells_as_blank():
     others = {k: v for k, v in expected(values, "t3").items() if k != "t3.refused_repeat.total"}
     assert {k: c.value for k, c in report.cells.items() if k in others} == others
     assert "column_mapping_uncertain" not in report.tables["t3"].notes
+
+
+def test_real_error_in_rows_padded_with_empty_cells_is_reported():
+    """Data rows carrying three empty cells beyond the header's last column (a wider Word grid)."""
+    values = synth_values("2021", 17)
+    bad = inject(values, "t3.partial.total", values["t3.partial.total"] + 2)
+
+    def reshape(table: Table) -> Table:
+        rows = [list(r) for r in table.rows]
+        for row in rows[T3_HEADER_ROWS:]:
+            row.extend([Cell(""), Cell(""), Cell("")])
+        return Table(table.name, rows)
+
+    page = page_with("2021", bad, "t3", reshape)
+    assert t3_cells(report_of(page)) == expected(bad, "t3")
+    result = check_bytes(page)
+    assert "table.column_mapping" not in rule_ids(result)
+    assert result["suspects"][0]["cell"] == "t3.partial.total"

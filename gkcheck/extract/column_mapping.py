@@ -90,6 +90,9 @@ def readings(trail: list[tuple[int, str]], header: dict[int, str], keys: list[st
     """Candidate readings of a row in order of preference, and whether the row lines up with the header.
     `absent`: grid columns the row has no cell in at all (a short row: those cells are blank)."""
     n = len(keys)
+    if header:  # empty cells left or right of every header column are padding, not cells of the table
+        lo, hi = min(header), max(header)
+        trail = [(c, t) for c, t in trail if t.strip() or lo <= c <= hi]
     by_header = Reading(tuple((k, row[c] if c < len(row) else "", c) for c, k in sorted(header.items())),
                         "header") if header else None
     present = [c for c in sorted(header) if c not in absent]
