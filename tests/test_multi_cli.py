@@ -119,6 +119,10 @@ def test_decisions_dismiss_a_finding_in_the_batch(tmp_path: Path):
     assert second["summary"]["error"] == first["summary"]["error"] - 1
     assert second["score"]["total"] >= first["score"]["total"]
     assert result.exit_code == 1  # the confirmed error still counts
+    stale = write(tmp_path, "stale.yaml", review.read_text(encoding="utf-8") + (
+        "  - {fingerprint: 0123456789abcdef, status: dismissed, reason: 旧报告的问题}\n"))
+    rerun = invoke("check", str(prev), str(now), "--out", str(out), "--format", "json", "--decisions", str(stale))
+    assert "有 1 条决定在本次检查中没有对应的问题" in rerun.output
 
 
 def test_unknown_unit_in_decisions_exits_2(tmp_path: Path):

@@ -94,6 +94,7 @@ class MultiRun:
     recorder: Recorder | None = None
     report_ids: dict[int, int] = field(default_factory=dict)  # record index -> history row
     seen: int = 0
+    applied: set[str] = field(default_factory=set)  # fingerprints a review decision was applied to
     on_change: Callable[[FileRecord | None, FileRecord], None] | None = None
 
     # ----------------------------------------------------------------- in each worker
@@ -115,6 +116,7 @@ class MultiRun:
         """Called for every record in input order (with all its findings): keep the digest, record history."""
         index = self.seen
         self.seen += 1
+        self._note_decisions(record)
         data = record.extra.pop(DIGEST_KEY, None)
         if data is not None:
             self.digests.append(Digest.from_dict(data))
@@ -123,6 +125,10 @@ class MultiRun:
             if self.recorder is None:
                 self.recorder = start_run(self.history, self.profile.name, __version__)
             self.report_ids[index] = self.recorder.report(_history_row(record), _status(record))
+
+    def _note_decisions(self, record: FileRecord) -> None:
+        found = list(record.findings or []) + list(record.extra.get("dismissed") or [])
+        self.applied.update(f["fingerprint"] for f in found if f.get("decision") and f.get("fingerprint"))
 
     def finish(self, run: BatchRun, job: BatchJob, executor: Callable[[], Executor], quiet: bool,
                on_change: Callable[[FileRecord | None, FileRecord], None] | None = None) -> int:
@@ -159,7 +165,13 @@ class MultiRun:
                 self.recorder.report(_history_row(record), "missing")
         if self.recorder:
             self.recorder.finish(self.seen)
-        lines = summary_lines(run.records, self.outcome.notes)
+        notes = list(self.outcome.notes)
+        if self.options.decisions:
+            unused = len(set(self.options.decisions.by_fingerprint) - self.applied)
+            if unused:
+                notes.append(f"复核决定文件中有 {unused} 条决定在本次检查中没有对应的问题"
+                             "（问题已不存在，或报告已更换）")
+        lines = summary_lines(run.records, notes)
         if lines and not quiet:
             echo("\n".join(lines))
         if code == EXIT_UNREADABLE or any(r.failed for r in run.records):
@@ -193,6 +205,7 @@ class MultiRun:
             outcome.extra.pop(DIGEST_KEY, None)
             if self.recorder and index in self.report_ids:
                 self.recorder.replace(self.report_ids[index], _history_row(outcome), _status(outcome))
+            self._note_decisions(outcome)
             if self.on_change:
                 self.on_change(run.records[index], outcome)
             run.records[index] = outcome.compact()
