@@ -189,9 +189,13 @@ def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str
             for problem in found.problems:
                 echo(f"✗ 无法检查 {display_name(problem.path)}：{problem.message}", err=True)
             inputs = [f for f in found.files if not is_history_file(f, history)]
+            if not inputs:
+                _fail("没有可检查的文件")
             record = history if len(inputs) > 1 or history_file else None
             code = _check(inputs, out_root, fmt_list, rules, prof, max_bytes, Limits(timeout, max_memory),
                           jobs, quiet, published, MultiRun(options, prof, record))
+            if found.problems:
+                echo(f"另有 {len(found.problems)} 个路径无法检查（原因见上）。", err=True)
     except click.BadParameter as exc:
         _fail(exc.message)
     except (GkError, OSError) as exc:
@@ -265,11 +269,11 @@ def extract_cmd(file: Path, max_bytes: int) -> None:
               help="最多排队的报告数；已满时新的请求得到 503“服务器繁忙”。")
 @click.option("--max-bytes", type=click.IntRange(1), default=DEFAULT_MAX_BYTES, show_default=True,
               help="上传文件的大小上限（字节）。")
-@click.option("--keep", type=click.FloatRange(1), default=3600, show_default=True,
+@click.option("--keep", type=click.FloatRange(1, 30 * 86400), callback=finite_seconds, default=3600, show_default=True,
               help="检查结果保留的秒数，到期删除。")
-@click.option("--timeout", type=click.FloatRange(1), default=Limits.timeout, show_default=True,
-              help="单份报告的处理时限（秒）。")
-@click.option("--max-memory", type=click.IntRange(256), default=Limits.memory_mb, show_default=True,
+@click.option("--timeout", type=click.FloatRange(1, 86400), callback=finite_seconds, default=Limits.timeout,
+              show_default=True, help="单份报告的处理时限（秒）。")
+@click.option("--max-memory", type=click.IntRange(256, 1024 * 1024), default=Limits.memory_mb, show_default=True,
               help="单份报告处理进程的内存上限（MB）。")
 @click.option("--profile", default="default", show_default=True,
               help="评分方案名称（rules/profiles/ 下）或 YAML 文件路径。")

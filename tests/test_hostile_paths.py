@@ -313,3 +313,11 @@ def test_extract_of_a_fifo_or_symlink_loop_is_a_chinese_error(tmp_path: Path) ->
         result = CliRunner().invoke(main, ["extract", str(tmp_path / name)])
         assert result.exit_code == 2 and name in result.output and reason in result.output
     assert CliRunner().invoke(main, ["extract", str(tmp_path / "x"), "--max-bytes", "-1"]).exit_code == 2
+
+
+@pytest.mark.parametrize(("option", "value"), [
+    ("--timeout", "nan"), ("--timeout", "inf"), ("--keep", "nan"), ("--max-memory", str(2**43)), ("--max-bytes", "-1"),
+])
+def test_out_of_range_serve_options(option: str, value: str) -> None:
+    result = CliRunner().invoke(main, ["serve", option, value])
+    assert result.exit_code == 2 and "用法错误" in result.output, result.output
