@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from batchdata import UNITS, check_batch, write_batch
 from click.testing import CliRunner
+from helpers import validator
 from lxml import html as lxml_html
 from openpyxl import load_workbook
 
@@ -77,7 +78,9 @@ def test_workbook_findings_and_rule_sheets_match_the_json_results(batch) -> None
         for rule in {f["rule"] for f in result["findings"]}:
             failing[rule] = failing.get(rule, 0) + 1
     assert counted == failing
-    assert max(counted, key=counted.get) == next(rules.iter_rows(min_row=2))[0].value  # most failed first
+    ordered = [(row[0].value, row[2].value, row[4].value) for row in rules.iter_rows(min_row=2)]
+    serious = [units for _, severity, units in ordered if severity != "提示"]
+    assert serious == sorted(serious, reverse=True) and ordered[0][1] != "提示"  # most failed first, notes last
 
 
 def test_findings_csv_has_bom_and_one_row_per_finding(batch) -> None:
@@ -93,6 +96,9 @@ def test_findings_csv_has_bom_and_one_row_per_finding(batch) -> None:
 def test_summary_json(batch) -> None:
     out, _ = batch
     data = json.loads((out / "summary.json").read_text("utf-8"))
+    validator("summary.schema.json").validate(data)
+    severities = [r["severity"] for r in data["rules"]]
+    assert severities == sorted(severities, key=lambda s: s == "info")  # notes after errors and warnings
     assert data["totals"] == {"files": 5, "checked": 4, "scored": 4, "with_errors": 2, "unreadable": 1,
                               "missing": 0, "duplicates": 0, "average": data["totals"]["average"]}
     assert re.fullmatch(r"gkcheck \S+ · 规则 \d+ 条 · [0-9a-f]{8}", data["rules_version"])

@@ -267,9 +267,10 @@ class BatchSummary:
         return phrases
 
     def rule_rows(self) -> list[RuleRow]:
-        """Rules ordered by how many units fail them (most first)."""
+        """Rules ordered by how many units fail them (most first); notes (提示) after errors and warnings."""
         order = {s: i for i, s in enumerate(SEVERITIES)}
-        return sorted(self.rule_counts.values(), key=lambda r: (-r.units, order.get(r.severity, 3), r.rule))
+        return sorted(self.rule_counts.values(),
+                      key=lambda r: (r.severity == "info", -r.units, order.get(r.severity, 3), r.rule))
 
     def totals(self) -> dict[str, Any]:
         """Files given, checked, scored (ranked), ranked units with errors, unreadable files, expected units
