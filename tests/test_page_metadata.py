@@ -233,6 +233,14 @@ def test_info_bar_date_beside_a_website_source():
     assert doc["on_time"] is True
 
 
+def test_info_bar_led_by_an_unlabelled_date():
+    lines = ["示例区应急管理局2022年政府信息公开工作年度报告", "2023-01-16 10:02  来源：示例区应急管理局  浏览：56",
+             *body_text(2022, "示例区应急管理局", None)]
+    doc = document("\n".join(lines), "page.txt")
+    assert (doc["published"]["date"], doc["published"]["source"]) == ("2023-01-16", "page_other")
+    assert doc["on_time"] is True
+
+
 def test_weak_evidence_is_named_in_the_late_finding():
     lines = ["示例市人力资源和社会保障局2019年政府信息公开工作年度报告", "日期：2020-02-14",
              *body_text(2019, "示例市人力资源和社会保障局", None)]

@@ -61,6 +61,8 @@ _LABEL_RE = re.compile(
 )
 _BARE_LABEL = re.compile(r"^[\[【]?(" + _LABEL_ALT + r")[\]】]?" + _SEP + r"[:：]?$")
 _MID_LINE = re.compile(r"[\s|｜\]】)）]$")  # what may stand before a label that does not start its line
+_BARE_DATE = re.compile(r"^\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+                        r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[\s|]*$")
 _SPACES = re.compile(r"[\s\u200b]+")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
@@ -246,7 +248,11 @@ def read_page_meta(source: Source) -> PageMeta:
             i += 1
             continue
         found = split_fields(text[start:], i, "text")
-        if start:
+        if start and _BARE_DATE.match(text[:start]):
+            # an info bar led by an unlabelled date: `2021-01-29 16:30  来源：示例局`
+            found.insert(0, Field("date", "日期", text[:start].strip(), i, "text"))
+            page.label_lines.add(i)
+        elif start:
             page.title_text[i] = text[:start]
         else:
             page.label_lines.add(i)
