@@ -37,7 +37,8 @@ class Placement:
     consumed: set[int] = field(default_factory=set)
 
 
-def _by_line(tokens: list[TokenLike]) -> list[list[TokenLike]]:
+def by_line(tokens: list[TokenLike]) -> list[list[TokenLike]]:
+    """Consecutive tokens grouped by the line they stand on."""
     groups: list[list[TokenLike]] = []
     for tok in tokens:
         if groups and groups[-1][-1].line == tok.line:
@@ -75,7 +76,7 @@ def detached_blocks(tokens: list[TokenLike], order: list[str], widths: dict[str,
         span = order[index[keys[0]]:index[keys[-1]] + 1]
         need = sum(widths[s] for s in span)
         taken: list[TokenLike] = []
-        for group in _by_line(nums):
+        for group in by_line(nums):
             if len(taken) >= need:
                 break
             taken.extend(group)

@@ -3,6 +3,9 @@
 Handles PDF text layers (a table row is one line: label then numbers, labels wrapped over several lines,
 numbers sometimes printed before their label) and scraped page text where every cell stands on its own
 line. Rows are anchored on the template's row labels; numbers are assigned in the template's column order.
+Converted text is read the same way: markdown pipe tables are first laid out as text-layer lines
+(`gkcheck.extract.markdown`), and numbers that no recognised label claims are placed by the template's row
+order where that is certain (`gkcheck.extract.row_order`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from gkcheck.extract.cells import detect_version, label_deviation, make_cell, ma
 from gkcheck.extract.markdown import expand
 from gkcheck.extract.normalize import norm
 from gkcheck.extract.numbers import parse_number
-from gkcheck.extract.row_order import Unplaced, detached_blocks, place_unlabelled
+from gkcheck.extract.row_order import Unplaced, by_line, detached_blocks, place_unlabelled
 from gkcheck.model import CellValue
 from gkcheck.templates import TableDef, load_template, tables_by_version
 
@@ -113,7 +116,7 @@ def _assign(tokens: list[Token], table: TableDef) -> Assignment:
     orphans: list[Token] = []
 
     def drop_orphans() -> None:
-        for group in _line_groups([t for t in orphans if t.line in text_lines]):
+        for group in by_line([t for t in orphans if t.line in text_lines]):
             unplaced.append(Unplaced(group[0].line, text_lines[group[0].line], group))
         orphans.clear()
 
@@ -150,16 +153,6 @@ def _assign(tokens: list[Token], table: TableDef) -> Assignment:
     for key in uncertain:
         rows.pop(key, None)
     return Assignment(rows, uncertain)
-
-
-def _line_groups(tokens: list[Token]) -> list[list[Token]]:
-    groups: list[list[Token]] = []
-    for tok in tokens:
-        if groups and groups[-1][-1].line == tok.line:
-            groups[-1].append(tok)
-        else:
-            groups.append([tok])
-    return groups
 
 
 def _find(lines: list[str], start: int, end: int, pred) -> int | None:
