@@ -424,3 +424,27 @@ def test_serve_command_help_and_bad_rules_folder(tmp_path: Path) -> None:
     assert "127.0.0.1" in shown.output and "自查网页" in shown.output
     bad = CliRunner().invoke(main, ["serve", "--rules", str(tmp_path / "none")])
     assert bad.exit_code == 2 and "规则" in bad.output
+
+
+def test_checks_still_waiting_when_the_server_stops_get_an_answer() -> None:
+    gate = Gate()
+    answers: list[object] = []
+    try:
+        with client_for(Settings(jobs=1, queue=1), wrap=gate) as c:
+            waiter = threading.Thread(target=lambda: answers.append(
+                c.post("/api/check", files={"file": ("a.html", good_html())})))
+            waiter.start()
+            deadline = time.monotonic() + WAIT_SECONDS
+            while c.get("/healthz").json()["running"] != 1:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            queued = submit_page(c, files={"file": ("b.html", good_html())})
+            assert "排队中" in c.get(queued).text
+            queue = c.app.state.queue
+            c.portal.call(queue.stop)  # what the server does on shutdown
+            waiter.join(WAIT_SECONDS)
+            answer = answers[0]
+            assert answer.status_code == 422 and "服务正在停止" in answer.json()["error"]  # type: ignore[attr-defined]
+            assert "服务正在停止" in c.get(queued).text
+    finally:
+        gate.open.set()

@@ -23,6 +23,7 @@ QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 STATE_LABELS = {QUEUED: "排队中", RUNNING: "检查中", DONE: "已完成", FAILED: "无法检查"}
 RESULT_SUFFIXES = (".html", ".json")
 ID_BYTES = 24  # 192 random bits, URL-safe base64 (32 characters)
+STOPPING = "服务正在停止，本次检查未完成，请稍后重新提交"
 INTERNAL_ERROR = "检查时发生内部错误，请稍后重试；如仍失败，请将文件另存为 PDF 或 DOCX 后再试"
 
 # A runner checks one job (blocking, in a worker thread): None when its result files are written,
@@ -85,6 +86,10 @@ class JobQueue:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._pool.shutdown(wait=False, cancel_futures=True)
+        for job in self._jobs.values():  # whoever still waits for a check gets an answer now
+            if job.state in (QUEUED, RUNNING):
+                job.state, job.message = FAILED, STOPPING
+                job.ended.set()
 
     # ------------------------------------------------------------------ submitting
 
