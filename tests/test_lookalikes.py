@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from helpers import CORPUS, check_bytes, corpus, findings_of, needs_corpus, rule_ids
-from synth import build_docx, build_html, document_blocks, html_table, synth_values
+from synth import build_docx, build_html, build_text, document_blocks, html_table, synth_values
 
 from gkcheck.engine import run
 from gkcheck.pipeline import extract_file
@@ -264,3 +264,10 @@ def test_numbered_headings_are_not_document_headings():
                                                    published="2024-01-20")[1:] if k in ("para", "heading")]]
     result = verdict("\n".join(lines), "untitled.txt")
     assert result["document"]["kind"] == "annual_report"
+
+
+def test_untitled_report_with_review_words_and_filled_tables_stays_a_report():
+    text = build_text("2021", VALUES, issuer="示例县人民政府").split("\n", 1)[1]
+    text += "\n开展网站检查，检查结果与上年对比，发现个别栏目数据不一致的问题已整改，应为常态化工作。\n"
+    result = verdict(text, "untitled.txt")
+    assert result["document"]["kind"] == "annual_report" and result["score"]["total"] is not None

@@ -78,8 +78,8 @@ def _checker_output(inp: KindInput) -> tuple[str, str] | None:
     quoted = _quoted_reports(inp.lines)
     if len(quoted) >= 2:
         return "quotes", "、".join(quoted[:2])
-    if inp.title is None:
-        return "checker", "”“".join(words[:3])
+    if inp.title is None and "present" not in inp.table_status.values():
+        return "checker", "”“".join(words[:3])  # a report that lost its title still has its filled tables
     return None
 
 
