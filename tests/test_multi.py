@@ -326,3 +326,20 @@ def test_section_copied_from_the_units_previous_report(tmp_path: Path):
         [("warning", prev.file, 5)]
     assert not [f for f in outcome.findings.get(0, []) if f["rule"].startswith("copy.")]  # the earlier one
     assert not [f for f in outcome.findings.get(2, []) if f["rule"].startswith("copy.")]
+
+
+def test_batch_job_with_the_multi_hook_stays_picklable(tmp_path: Path):
+    import pickle
+
+    from gkcheck.batch import BatchJob
+    from gkcheck.multi.run import MultiRun
+
+    units = load_units(write_yaml(tmp_path, "units.yaml", "units:\n  - {name: 甲县人民政府, kind: government}\n"))
+    run = MultiRun(MultiOptions(units=units), PROFILE, tmp_path / "h.sqlite")
+    job = BatchJob(load_rules(), PROFILE, ("json",), tmp_path, 10**7, prepare=(run.prepare,))
+    copy = pickle.loads(pickle.dumps(job))
+    result = check_file(write_yaml(tmp_path, "a.html", page(year_pair(16)[1], year=2024, issuer="甲县人民政府",
+                                                            seed=1)), load_rules(), PROFILE)
+    extra = copy.prepare[0](result)
+    assert extra["unit"]["name"] == "甲县人民政府" and extra["unit"]["listed"] is True
+    assert all(len(f["fingerprint"]) == 16 for f in result["findings"])

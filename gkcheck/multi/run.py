@@ -83,6 +83,26 @@ class PreviousJob:
 
 
 @dataclass
+class Annotator:
+    """A `BatchJob.prepare` hook, run in the worker: unit, fingerprints, review decisions and the findings across
+    reports already known for the file (`pending`) on the fresh result; returns the record's share of it."""
+
+    options: MultiOptions
+    profile: Profile
+    pending: dict[str, tuple[list[dict[str, Any]], str | None]] = field(default_factory=dict)
+
+    def __call__(self, result: dict[str, Any]) -> dict[str, Any]:
+        file = str(result.get("file") or "")
+        digest = annotate(result, file, self.options, self.profile)
+        extra, duplicate_of = self.pending.get(file, ([], None))
+        merge(result, [dict(f) for f in extra], duplicate_of, self.options, self.profile)
+        return {"unit": result["unit"], "sha256": result.get("sha256"),
+                "dismissed": [_brief(f) for f in result.get("dismissed") or []],
+                "multi_findings": [_brief(f) for f in result.get("findings") or [] if f.get("multi")],
+                DIGEST_KEY: digest.to_dict()}
+
+
+@dataclass
 class MultiRun:
     options: MultiOptions
     profile: Profile
@@ -97,18 +117,10 @@ class MultiRun:
     applied: set[str] = field(default_factory=set)  # fingerprints a review decision was applied to
     on_change: Callable[[FileRecord | None, FileRecord], None] | None = None
 
-    # ----------------------------------------------------------------- in each worker
-
-    def prepare(self, result: dict[str, Any]) -> dict[str, Any]:
-        """A `BatchJob.prepare` hook: annotate the fresh result; the record's share of it."""
-        file = str(result.get("file") or "")
-        digest = annotate(result, file, self.options, self.profile)
-        extra, duplicate_of = self.pending.get(file, ([], None))
-        merge(result, [dict(f) for f in extra], duplicate_of, self.options, self.profile)
-        return {"unit": result["unit"], "sha256": result.get("sha256"),
-                "dismissed": [_brief(f) for f in result.get("dismissed") or []],
-                "multi_findings": [_brief(f) for f in result.get("findings") or [] if f.get("multi")],
-                DIGEST_KEY: digest.to_dict()}
+    @property
+    def prepare(self) -> Annotator:
+        """The `BatchJob.prepare` hook of this run (a plain picklable object, like the job itself)."""
+        return Annotator(self.options, self.profile, dict(self.pending))
 
     # ----------------------------------------------------------------- in the batch process
 
