@@ -222,3 +222,16 @@ def test_expected_unit_without_report_and_duplicate_report_rows(tmp_path: Path) 
     assert not row.xpath(".//a")
     book = load_workbook(out / "scorecard.xlsx")["单位排名"]
     assert any(r[1].value == "戊县人民政府" and r[2].value == "未发布/未提交" for r in book.iter_rows(min_row=2))
+
+
+def test_a_document_that_is_not_a_report_says_why_and_has_no_timeliness() -> None:
+    summary = BatchSummary()
+    summary.add({"file": "notice.html", "document": {"kind": "not_annual_report", "issuer": "某局"},
+                 "score": {"total": None, "reason": "不是政府信息公开工作年度报告", "categories": {}},
+                 "summary": {"error": 0, "warning": 0, "info": 0}, "findings": []})
+    [row] = summary.unit_rows()
+    assert row.timeliness == "—" and row.rank == "" and row.reason == "不是政府信息公开工作年度报告"
+    from gkcheck.render.html import render_index_page
+
+    cell = lxml_html.fromstring(render_index_page(summary)).xpath("//td[@class='problems']")[0]
+    assert cell.text_content().strip() == "不评分：不是政府信息公开工作年度报告"

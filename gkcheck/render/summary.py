@@ -245,7 +245,8 @@ class BatchSummary:
             category_notes={k: str((c or {}).get("note") or "") for k, c in cats.items() if (c or {}).get("unknown")},
             counts=counts(result), problems=problems, status=status, note=note,
             problems_text={"failed": f"无法检查：{error}", "missing": MISSING_TEXT}.get(status, text),
-            timeliness="—" if status in ("failed", "missing") else timeliness_text(doc),
+            timeliness="—" if status in ("failed", "missing") or doc.get("kind") == "not_annual_report"
+            else timeliness_text(doc),
             published=str((doc.get("published") or {}).get("date") or ""),
             reason="" if total is not None else str((result.get("score") or {}).get("reason") or ""),
             error=error, outputs=dict(result.get("outputs") or {}),
