@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from helpers import check_bytes, check_report, report_of
-from synth import build_html, inject, synth_values
+from synth import build_html, build_text, inject, synth_values
 
 from gkcheck.cli import main
 from gkcheck.engine.textscan import parse_figure
@@ -44,6 +44,15 @@ def test_cell_with_hundreds_or_thousands_of_digits_is_unreadable(digits: int) ->
 def test_digits_of_other_scripts_superscripts_and_circled_are_unreadable(raw: str) -> None:
     assert parse_number(raw) == (None, "unreadable")
     _flagged(raw)
+
+
+@pytest.mark.parametrize("raw", ["9" * 400, "٣٥", "३५", "3⁵", "④"])
+def test_unreadable_digits_in_a_text_table_keep_the_columns_after_them(raw: str) -> None:
+    values = synth_values("2021", 1)
+    report = report_of(build_text("2021", inject(values, CELL, raw)), "r.txt")
+    assert report.cells[CELL].status == "unreadable" and report.cells[CELL].value is None
+    following = "t3.new_received.commercial"
+    assert report.cells[following].value == values[following]
 
 
 def test_spaced_digits_are_not_one_number() -> None:

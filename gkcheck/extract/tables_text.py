@@ -51,8 +51,14 @@ class TextTable:
 
 
 def _is_num(token: str) -> bool:
-    """A number (with thousands separators, full-width digits or a unit) or a blank marker such as —."""
-    return parse_number(token)[1] != "unreadable"
+    """A number (with thousands separators, full-width digits or a unit) or a blank marker such as —; also
+    a token of digits that cannot be read (other scripts, superscripts, ④, too many digits): it still fills
+    its column, as an unreadable cell, so that the numbers after it keep their columns."""
+    return parse_number(token)[1] != "unreadable" or _digits_only(token)
+
+
+def _digits_only(token: str) -> bool:
+    return any(ch.isdigit() for ch in token) and all(ch.isdigit() or ch in ",.，" for ch in token)
 
 
 def split_line(line: str) -> tuple[str, list[str]]:
