@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import multiprocessing
+import re
 import sqlite3
 from pathlib import Path
 
@@ -42,6 +43,11 @@ def test_batch_with_a_broken_a5_reports_it_in_every_output(tmp_path: Path):
     assert "cross.t3.carry_over" in (out / "2024.html").read_text(encoding="utf-8")  # the page was written again
     assert not [f for f in json.loads((out / "2023.json").read_text(encoding="utf-8"))["findings"]
                 if f["rule"].startswith("cross.")]
+    rows = list(csv.reader((out / "findings.csv").read_text(encoding="utf-8-sig").splitlines()))
+    a5_rows = [r for r in rows if "cross.t3.carry_over" in r]
+    assert len(a5_rows) == 2 and all(any(f["fingerprint"] in r for f in a5) for r in a5_rows)
+    fingerprints = [cell for r in rows[1:] for cell in r if re.fullmatch(r"[0-9a-f]{16}", cell)]
+    assert len(fingerprints) == len(set(fingerprints))  # the first pass's rows of 2024.html were replaced
 
 
 def test_previous_reports_are_compared_not_reported(tmp_path: Path):
