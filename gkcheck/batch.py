@@ -290,6 +290,14 @@ class BatchJob:
     published: str | None = None  # --published: the publication date to use for every file
     prepare: tuple[Hook, ...] = ()  # run before rendering: may add fields to the result; dicts go to `extra`
 
+    def compile_rules(self) -> None:
+        """Compile the rules for every template layout once, where the job starts (a parent process before it
+        forks its workers; on another engine, each worker at start)."""
+        from gkcheck.engine.checks.sum_identity import compile_rules
+        from gkcheck.templates import load_template, template_versions
+
+        compile_rules(self.rules, [t for v in template_versions() for t in load_template(v).tables.values()])
+
     def __call__(self, task: FileTask) -> FileRecord:
         from gkcheck.pipeline import check_file
         from gkcheck.render import render
@@ -342,6 +350,7 @@ def run_batch(paths: Sequence[Path], job: BatchJob, executor: Executor | None = 
     started = time.time()
     out_dir = Path(job.out_dir)
     tasks = plan_tasks(paths, job.formats, out_dir, taken)
+    job.compile_rules()
     records: list[FileRecord] = []
     for task, outcome in in_order((executor or InProcess()).imap(job, tasks)):
         if isinstance(outcome, FileRecord):

@@ -201,3 +201,34 @@ def test_rerun_into_the_same_folder_overwrites_its_own_outputs(tmp_path: Path):
         assert result.exit_code == 0, result.output
     reports = sorted(p.name for p in out.iterdir() if p.name.startswith("r"))
     assert reports == ["r0.json", "r1.json", "r2.json"]  # the same names again, nothing renamed aside
+
+
+def test_rules_are_compiled_once_per_layout_into_concrete_cells():
+    from gkcheck.engine.checks.sum_identity import compile_rules, plan
+    from gkcheck.templates import load_template, template_versions
+
+    rules = load_rules()
+    tables = [t for v in template_versions() for t in load_template(v).tables.values()]
+    identities = [r for r in rules if r.kind == "sum_identity"]
+    assert compile_rules(rules, tables) == sum(1 for r in identities for t in tables if t.name == r.params["table"])
+    rule = next(r for r in identities if r.params.get("for_each"))
+    table = next(t for t in tables if t.name == rule.params["table"])
+    steps = plan(rule, table)
+    assert plan(rule, table) is steps  # reused, not recomputed
+    assert len(steps) > 1 and all(lhs and rhs for _, lhs, rhs in steps)
+    assert not any("{" in a or "*" in a for _, lhs, rhs in steps for a in lhs + rhs)
+    assert all(a in table.cells() for _, lhs, rhs in steps for a in lhs + rhs)
+
+
+def test_pattern_prefilter_keeps_every_line_that_matches():
+    from gkcheck.engine.patterns import compile_pattern
+
+    lines = ["一、总体情况", "2023年本机关收到申请12件", "我局2024年度", "全市", "x$y", "", "2022年和2021年"]
+    patterns = [r"^我局", r"全市$", r"(?P<year>20\d\d)年", r"^$", r"(?<!\d)12件", r"\Aabc", r"申请(?=\d)", r"y$",
+                r"年$", r"(?<=和)\d+", r"^\d{4}年(?!度)", r"", r"件|局"]
+    for text in patterns:
+        pattern = compile_pattern(text)
+        matching = {i for i, line in enumerate(lines) if pattern.search(line)}
+        assert matching <= pattern.matching_lines(lines), text
+    assert compile_pattern(r"^全市的").matching_lines(lines) == set()
+    assert compile_pattern(r"(?P<year>20\d\d)年").matching_lines(lines) == {1, 2, 6}

@@ -8,8 +8,10 @@ raises `PatternTimeout`; the engine then reports that the rule could not be chec
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import accumulate
 
 import regex
 
@@ -31,12 +33,30 @@ class BoundedPattern:
     def __init__(self, compiled: regex.Pattern) -> None:
         self.compiled = compiled
         self.pattern = compiled.pattern
+        self._lines: regex.Pattern | None = None
 
     def finditer(self, text: str) -> Iterator[regex.Match]:
         try:
             yield from self.compiled.finditer(text, timeout=MATCH_TIMEOUT)
         except TimeoutError as exc:
             raise PatternTimeout(self.pattern) from exc
+
+    def matching_lines(self, lines: list[str]) -> set[int]:
+        """Indexes of the lines where `search` may find a match: all of them, and maybe a few more. One bounded
+        pass over the lines joined by newlines (`^`/`$` at line ends, a match tried from every position)
+        instead of one search per line; a pattern with `\\A`, `\\Z` or `\\z` rules out no line."""
+        if any(anchor in self.pattern for anchor in ("\\A", "\\Z", "\\z")):
+            return set(range(len(lines)))
+        if self._lines is None:
+            self._lines = regex.compile(self.pattern, self.compiled.flags | regex.MULTILINE)
+        starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
+        found: set[int] = set()
+        try:
+            for match in self._lines.finditer("\n".join(lines), overlapped=True, timeout=MATCH_TIMEOUT):
+                found.add(bisect_right(starts, match.start()) - 1)
+        except TimeoutError as exc:
+            raise PatternTimeout(self.pattern) from exc
+        return found
 
     def search(self, text: str) -> regex.Match | None:
         try:

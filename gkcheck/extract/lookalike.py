@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from gkcheck.extract.normalize import norm
 
@@ -34,6 +35,7 @@ CHECKER_WORDS = ("比对", "对比", "勾稽", "不一致", "应为", "单元格
                  "错填", "漏填", "逻辑关系", "最可能出错", "检查结果")
 
 
+@lru_cache(maxsize=16384)  # pure; the same headings are asked about several times
 def lookalike_class(heading: str) -> str | None:
     """The look-alike class of a document heading, or None for anything else (including real report titles)."""
     text = norm(heading)

@@ -8,6 +8,7 @@ page's 发布机构/发文机关, the signature (落款) or the page's content s
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from gkcheck.extract.garbled_date import garbled_date
 from gkcheck.extract.lookalike import lookalike_class
@@ -39,6 +40,7 @@ _ORG_END = _GOV_SUFFIX + _DEPT_MARKS + _REGION_SUFFIX + ("委员会", "办事处
 LEGACY_MARKS = ("概述", "收费及减免", "指标名称", "计量单位", "咨询处理情况", "历年累计", "依申请公开办理情况")
 
 
+@lru_cache(maxsize=16384)  # pure; page menus and headings repeat within and across pages
 def clean_heading(text: str) -> str:
     """A line as a heading: no markdown marks, print timestamps, quotes, site-name tails or spaces."""
     text = _MARKUP.sub("", _CONTROL.sub("", text).strip())
@@ -48,6 +50,7 @@ def clean_heading(text: str) -> str:
     return text.strip(_QUOTES + "•·●◆■-—|*#")
 
 
+@lru_cache(maxsize=16384)  # pure; page menus and headings repeat within and across pages
 def is_report_title(text: str) -> bool:
     """An annual-report title: subject, report word, year or 年度, title-shaped, not a look-alike heading."""
     n = norm(text)
@@ -62,6 +65,7 @@ def is_report_title(text: str) -> bool:
     return lookalike_class(n) is None
 
 
+@lru_cache(maxsize=16384)  # pure; page menus and headings repeat within and across pages
 def looks_like_org(text: str) -> bool:
     """A short organisation name (人民政府, 局, 办公室, 管委会, a bare region …) without dates or subjects."""
     n = norm(text)

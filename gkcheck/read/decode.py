@@ -92,8 +92,11 @@ def _garbled(text: str) -> bool:
     """Mostly replacement, control, unassigned or private-use characters (beyond a few stray ones): bytes
     that are not text in this encoding, such as binary data after a UTF-16 byte order mark."""
     sample = text[:65536]
-    bad = sum(1 for ch in sample if ch not in "\t\n\r\f\x1b" and (ch == "\ufffd" or (
-        not ch.isascii() or ch < " ") and unicodedata.category(ch) in _NOT_TEXT))
+    kinds = {ch for ch in set(sample) if ch not in "\t\n\r\f\x1b" and (ch == "\ufffd" or (
+        not ch.isascii() or ch < " ") and unicodedata.category(ch) in _NOT_TEXT)}  # each distinct char once
+    if not kinds:
+        return False
+    bad = len(sample) - len(sample.translate(dict.fromkeys(map(ord, kinds))))  # occurrences, counted in C
     return bad > max(16, len(sample) // 50)
 
 

@@ -90,3 +90,16 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
         out.append(finding)
     return out
 
+
+def compile_rules(rules: list[Rule], tables: list[TableDef]) -> int:
+    """Compile every sum_identity rule for every given table layout now (e.g. in a parent process before its
+    workers start, which then share the plans); returns the number of plans made."""
+    made = 0
+    for rule in rules:
+        if rule.kind != KIND:
+            continue
+        for table in tables:
+            if table.name == rule.params.get("table"):
+                plan(rule, table)
+                made += 1
+    return made

@@ -32,12 +32,15 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
         return []
     flag = rule.params.get("flag", "earlier")
     skip = [norm(w) for w in rule.params.get("skip_words", [])]
+    lines = _lines(ctx, rule.params.get("scope", "body"))
+    texts = [norm(raw) for _, raw in lines]
     patterns = [compile_pattern(p) for p in rule.params["patterns"]]
+    candidates = set().union(*(p.matching_lines(texts) for p in patterns))  # lines no pattern can match are skipped
     out: list[Finding] = []
     seen: set[int] = set()
-    for number, raw in _lines(ctx, rule.params.get("scope", "body")):
-        text = norm(raw)
-        if number in seen or not text or any(w in text for w in skip):
+    for index, (number, _) in enumerate(lines):
+        text = texts[index]
+        if index not in candidates or number in seen or not text or any(w in text for w in skip):
             continue
         for pattern in patterns:
             m = pattern.search(text)
