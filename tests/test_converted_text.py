@@ -272,3 +272,12 @@ def test_t2_as_loose_lines_without_captions(version):
     report = report_of("\n".join(lines) + "\n", "ocr.txt")
     assert cells_of(report, "t2") == expected(values, "t2")
     assert report.tables["t2"].status == "present"
+
+
+@pytest.mark.parametrize("detached", [False, True])
+def test_first_t3_label_misread(detached):
+    """OCR misread the first row label (本年新收 → 本年新牧): the table is still found, the row placed by order."""
+    values = synth_values("2021", 39)
+    doc = transcription("2021", values, detached=detached).replace("本年新收政府信息", "本年新牧政府信息")
+    report = report_of(doc, "ocr.txt")
+    assert cells_of(report, "t3") == expected(values, "t3")

@@ -49,7 +49,9 @@ def by_line(tokens: list[TokenLike]) -> list[list[TokenLike]]:
 
 
 def detached_blocks(tokens: list[TokenLike], order: list[str], widths: dict[str, int]) -> Placement:
-    """Label runs (≥3 rows, in template order, no numbers among them) followed by a block of number lines."""
+    """Label runs (≥3 rows, in template order, no numbers among them) followed by a block of number lines.
+    The block must fill exactly the template rows from the first to the last label of the run, counting
+    unrecognised label lines at either end of the run as the rows next to it."""
     place = Placement()
     index = {key: i for i, key in enumerate(order)}
     i, n = 0, len(tokens)
@@ -73,26 +75,28 @@ def detached_blocks(tokens: list[TokenLike], order: list[str], widths: dict[str,
         if len(keys) < MIN_DETACHED_LABELS or not in_order or not nums or nums[0].line <= label_line:
             i = j if j > i else i + 1
             continue
-        span = order[index[keys[0]]:index[keys[-1]] + 1]
-        need = sum(widths[s] for s in span)
-        taken: list[TokenLike] = []
-        for group in by_line(nums):
-            if len(taken) >= need:
-                break
-            taken.extend(group)
-        if len(taken) == need:
+        first, last = index[keys[0]], index[keys[-1]]
+        before = 0  # unrecognised (cut-off, misread) label lines just before the run
+        while i - before - 1 >= 0 and tokens[i - before - 1].kind == "text" and before < first:
+            before += 1
+        last_label = max(p for p in range(i, j) if tokens[p].kind == "label")
+        after = min(sum(1 for p in range(last_label + 1, j) if tokens[p].kind == "text"), len(order) - 1 - last)
+        fits = [(b, a) for b in range(before + 1) for a in range(after + 1)
+                if sum(widths[s] for s in order[first - b:last + a + 1]) == len(nums)]
+        if len(fits) == 1:
+            b, a = fits[0]
             pos = 0
-            for key in span:
-                place.rows[key] = taken[pos:pos + widths[key]]
+            for key in order[first - b:last + a + 1]:
+                place.rows[key] = nums[pos:pos + widths[key]]
                 pos += widths[key]
-        elif len(nums) <= widths[span[-1]]:
+        elif not fits and len(nums) <= widths[order[last]]:
             i = j  # the numbers of the last label only (the rows above it left empty): read as usual
             continue
         else:
             lines = {t.row: t.line for t in tokens[i:j] if t.kind == "label"}
-            for key in span:
+            for key in order[first - before:last + after + 1]:
                 place.uncertain[key] = lines.get(key, tokens[i].line)
-            taken = nums
+        taken = nums
         used = {id(t) for t in taken}
         place.consumed.update(m for m in range(i, k) if tokens[m].kind != "num" or id(tokens[m]) in used)
         i = k

@@ -29,7 +29,9 @@ ROW_ORDER_NOTE = "row_order_uncertain"
 ROW_ORDER_REASON = "row_order"
 _GARBLED = re.compile(r"^(?=.*\d)[0-9OoIl|]+$")
 MAX_LOOSE_LABEL = 12  # a 表二 row label standing alone with its numbers
-DETACHED_SPAN = 80  # lines between the first 表三 label and its numbers when labels are written apart
+DETACHED_SPAN = 80
+_SECOND_LABEL = re.compile(r"^(?:二[、.．]?)?上年结转")  # the second 表三 row label, starting its line
+MAX_CANDIDATES = 20  # lines between the first 表三 label and its numbers when labels are written apart
 
 
 @dataclass
@@ -222,6 +224,13 @@ def _t3(lines: list[str], year_default: str) -> TextTable | None:
                 counts.append(counts[-1] + bool(split_line(line)[1]))
             start = next((i for i in short if counts[min(len(lines), i + DETACHED_SPAN)] > counts[max(0, i - 1)]),
                          None)
+    if start is None:  # the first label misread (OCR): start from the second, with the line before it
+        second = [i for i, line in enumerate(lines) if _SECOND_LABEL.match(norm(line))][:MAX_CANDIDATES]
+        start = next((i for i in second if _has_numbers_near(lines, i)), None)
+        if start is None:
+            start = next((i for i in second if _has_numbers_near(lines, i, DETACHED_SPAN)), None)
+        if start is not None and start > 0 and len(norm(lines[start - 1])) <= 60:
+            start -= 1  # the misread first label, or a heading: its numbers are placed by row order
     if start is None:
         return None
     # numbers printed before the first label belong to the region too
