@@ -11,7 +11,7 @@ from gkcheck.engine.context import cell_label, fill
 from gkcheck.errors import RuleError
 from gkcheck.multi.digest import Digest
 from gkcheck.paths import RULES_DIR
-from gkcheck.rulepack import Rule, validate_dir
+from gkcheck.rulepack import Rule, load_rules
 from gkcheck.templates import TableDef, default_version, load_template, template_versions
 
 MULTI_DIR = RULES_DIR / "multi"
@@ -19,11 +19,12 @@ MULTI_DIR = RULES_DIR / "multi"
 
 @cache
 def load_multi_rules(directory: Path = MULTI_DIR) -> tuple[Rule, ...]:
-    """The multi-report rules, validated by schemas/rules.schema.json like every rule file."""
-    rules, problems = validate_dir(directory)
-    if problems:
-        raise RuleError("跨报告规则文件无效：\n" + "\n".join(str(p) for p in problems))
-    return tuple(rules)
+    """The multi-report rules, validated by schemas/rules.schema.json like every rule file (a pack validated
+    before comes from the per-user cache, see `load_rules`)."""
+    try:
+        return tuple(load_rules(directory))
+    except RuleError as exc:
+        raise RuleError(exc.message.replace("规则文件无效", "跨报告规则文件无效", 1)) from exc
 
 
 def rules_of(kind: str, rules: tuple[Rule, ...] | None = None) -> list[Rule]:

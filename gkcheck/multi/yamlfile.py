@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 from gkcheck.errors import GkError
@@ -37,6 +36,8 @@ def load_validated(path: Path, schema_name: str, what: str) -> dict[str, Any]:
         raise InputFileError(f"{what}不是有效的 YAML：{where}{getattr(exc, 'problem', None) or exc}", name) from exc
     if node is None:
         raise InputFileError(f"{what}为空", name)
+    import jsonschema  # only when such a file is given: a plain check does not pay for importing it
+
     validator = jsonschema.Draft202012Validator(_schema(schema_name))
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
