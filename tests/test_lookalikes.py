@@ -189,14 +189,18 @@ def test_blank_tables_of_a_named_issuer_stay_a_report_with_findings():
 # --------------------------------------------------------------------------- real reports that mention such things
 
 
-def report_with_sidebar_first() -> bytes:
+def report_page(before: str = "", after: str = "") -> bytes:
+    """A department's full report page with other markup before and after the article."""
     blocks = document_blocks("2021", VALUES, year=2023, issuer="示例县教育局", published="2024-01-20")
     body = "".join(html_table(p) if k == "table" else f"<p>{html.escape(str(p))}</p>" for k, p in blocks[1:]
                    if k != "meta")
-    side = ("<div class='left'><ul><li>示例县2023年政务公开工作要点</li><li>关于报送2023年度预决算的通知</li>"
-            "<li>示例县教育局2024年部门预算</li></ul></div>")
-    return (f"<html><body>{side}<h1>{blocks[0][1]}</h1><p>发布日期：2024-01-20</p>{body}</body></html>"
+    return (f"<html><body>{before}<h1>{blocks[0][1]}</h1><p>发布日期：2024-01-20</p>{body}{after}</body></html>"
             ).encode()
+
+
+def report_with_sidebar_first() -> bytes:
+    return report_page(before="<div class='left'><ul><li>示例县2023年政务公开工作要点</li>"
+                              "<li>关于报送2023年度预决算的通知</li><li>示例县教育局2024年部门预算</li></ul></div>")
 
 
 def test_sidebar_links_above_the_title_do_not_make_a_report_a_look_alike():
@@ -271,3 +275,35 @@ def test_untitled_report_with_review_words_and_filled_tables_stays_a_report():
     text += "\n开展网站检查，检查结果与上年对比，发现个别栏目数据不一致的问题已整改，应为常态化工作。\n"
     result = verdict(text, "untitled.txt")
     assert result["document"]["kind"] == "annual_report" and result["score"]["total"] is not None
+
+
+# --------------------------------------------------------------------------- a list or review of several units' reports
+
+
+def reviewed_reports_listing() -> str:
+    """Notes on the reports of several units, written in English with the reports' Chinese titles as headings."""
+    units = ("示例省", "示例市卫生健康委员会", "示例县人民政府")
+    parts = ["# Review notes on published reports", ""]
+    for i, unit in enumerate(units):
+        parts += [f"## r{i}.txt — {unit}{2021 + i}年政府信息公开工作年度报告",
+                  f"- Must: 表三 本年新收 {10 + i} 件; 一、总体情况 present; 二、主动公开政府信息情况 present.",
+                  f"- Must not: report 表四 行政复议 as {i} 件.", ""]
+    return "\n".join(parts)
+
+
+def test_notes_on_several_units_reports_are_not_a_report_whatever_the_language():
+    reason = assert_not_report(verdict(reviewed_reports_listing(), "notes.md"), "多个不同机关的年度报告")
+    assert "示例省2021年" in reason
+
+
+def test_a_report_page_linking_other_units_reports_stays_a_report():
+    units = ("示例县财政局", "示例县民政局", "示例县卫生健康局")
+    links = "".join(f"<li>{u}2023年政府信息公开工作年度报告</li>" for u in units)
+    result = verdict(report_page(after=f"<ul>{links}</ul>"))
+    assert result["document"]["kind"] == "annual_report" and result["score"]["total"] is not None
+
+
+@needs_corpus
+def test_corpus_notes_file_is_not_checked_as_a_report():
+    result = verdict((CORPUS / "EXPECTED.md").read_bytes(), "EXPECTED.md")
+    assert_not_report(result, "多个不同机关的年度报告")

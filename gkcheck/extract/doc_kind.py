@@ -55,7 +55,7 @@ def _full_report(inp: KindInput) -> bool:
 
 
 def _quoted_reports(lines: list[str]) -> list[str]:
-    """Distinct report titles quoted or standing as lines anywhere in the document."""
+    """Distinct report titles (by year and issuer) quoted or standing as lines anywhere in the document."""
     seen: dict[tuple[int | None, str | None], str] = {}
     for line in lines:
         texts = _QUOTED.findall(line)
@@ -68,14 +68,22 @@ def _quoted_reports(lines: list[str]) -> list[str]:
     return list(seen.values())
 
 
+MANY_UNITS = 3  # reports of this many different units in one document: a collection or comparison, not a report
+
+
 def _checker_output(inp: KindInput) -> tuple[str, str] | None:
     """A comparison or audit of reports: checker vocabulary together with several distinct reports quoted, or
-    without any report title of its own. Returns (reason key, what to name)."""
+    without any report title of its own; or, in any language, the reports of several different units without a
+    report body of its own (a page's links to its own unit's other years never count). Returns (reason key,
+    what to name)."""
+    quoted = _quoted_reports(inp.lines)
+    units = {meta.issuer_from_title(t) for t in quoted} - {None}
+    if len(units) >= MANY_UNITS and not _full_report(inp):
+        return "collection", "、".join(quoted[:2])
     text = "\n".join(inp.lines)
     words = [w for w in CHECKER_WORDS if w in text]
     if len(words) < 3:
         return None
-    quoted = _quoted_reports(inp.lines)
     if len(quoted) >= 2:
         return "quotes", "、".join(quoted[:2])
     if inp.title is None and "present" not in inp.table_status.values():
