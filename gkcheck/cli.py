@@ -6,15 +6,16 @@ import json
 import os
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
 from gkcheck import clihelp
-from gkcheck.batch import BatchJob, FileRecord, protected_files, run_batch, write_summaries
+from gkcheck.batch import BatchJob, FileRecord, FileTask, protected_files, run_batch, write_summaries
 from gkcheck.errors import GkError
 from gkcheck.executor import LocalPool
-from gkcheck.inputs import expand
+from gkcheck.inputs import Problem, expand
 from gkcheck.isolate import Limits, run_isolated
 from gkcheck.multi.batch import MultiOptions
 from gkcheck.multi.commands import history_lines, rollup_digests, rollup_lines
@@ -193,9 +194,7 @@ def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str
                 _fail("没有可检查的文件")
             record = history if len(inputs) > 1 or history_file else None
             code = _check(inputs, out_root, fmt_list, rules, prof, max_bytes, Limits(timeout, max_memory),
-                          jobs, quiet, published, MultiRun(options, prof, record))
-            if found.problems:
-                echo(f"另有 {len(found.problems)} 个路径无法检查（原因见上）。", err=True)
+                          jobs, quiet, published, MultiRun(options, prof, record), found.problems)
     except click.BadParameter as exc:
         _fail(exc.message)
     except (GkError, OSError) as exc:
@@ -205,8 +204,9 @@ def check_cmd(files: tuple[Path, ...], out_dir: Path, formats: str, profile: str
 
 def _check(files: list[Path], out_root: Path, fmt_list: list[str], rules: list, prof: object, max_bytes: int,
            limits: Limits, jobs: int, quiet: bool, published: str | None = None,
-           multi: MultiRun | None = None) -> int:
-    """Check the expanded files into the (locked) output folder; return the exit code."""
+           multi: MultiRun | None = None, problems: Sequence[Problem] = ()) -> int:
+    """Check the expanded files into the (locked) output folder; return the exit code. The paths that could
+    not be checked at all (`problems`) are rows of the summaries with their reason, like unreadable files."""
     multi = multi or MultiRun(MultiOptions(), prof)  # type: ignore[arg-type]
     protected = protected_files(files)
     job = BatchJob(rules, prof, tuple(fmt_list), out_root, max_bytes, protected, published=published,
@@ -230,6 +230,10 @@ def _check(files: list[Path], out_root: Path, fmt_list: list[str], rules: list, 
     except GkError as exc:
         echo(f"✗ {exc}", err=True)
         code = EXIT_UNREADABLE
+    for problem in problems:
+        record = FileRecord.failed_file(FileTask(len(run.records), Path(problem.path), {}), problem.message)
+        summary.add(summary_result(record), record.failed_rules)
+        run.records.append(record)
     written: list[str] = []
     if len(run.records) > 1:
         try:

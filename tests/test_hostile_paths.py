@@ -85,7 +85,7 @@ def test_chmod_000_file_argument(tmp_path: Path) -> None:
     result = run_restricted("check", str(locked_file), str(good), "--out", str(tmp_path / "out"), "-q", cwd=ROOT)
     assert result.returncode == 2, result.stderr
     assert "locked.html" in result.stderr and "没有读取权限" in result.stderr and "Traceback" not in result.stderr
-    assert visible(tmp_path / "out") == {"good.html", "good.json", "good.txt"}
+    assert visible(tmp_path / "out") == {"good.html", "good.json", "good.txt"} | SUMMARIES
 
 
 def test_folder_with_symlink_into_unreadable_directory(tmp_path: Path) -> None:
@@ -133,6 +133,26 @@ def test_broken_symlink_fifo_and_socket_in_folder_are_reported(tmp_path: Path) -
     for name, reason in (("dangling.pdf", "断开的链接"), ("pipe.html", "命名管道"), ("sock.html", "套接字")):
         assert any(name in line and reason in line for line in result.output.splitlines()), result.output
     assert "good.html" in visible(tmp_path / "out")
+
+
+def test_paths_that_cannot_be_checked_are_rows_of_the_summaries(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    report(folder)
+    (folder / "dangling.pdf").symlink_to(tmp_path / "gone.pdf")
+    os.mkfifo(folder / "pipe.html")
+    out = tmp_path / "out"
+    result = invoke("check", str(folder), "--out", str(out), "-q")
+    assert result.exit_code == 2
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["totals"]["files"] == 3 and summary["totals"]["unreadable"] == 2
+    scorecard = (out / "scorecard.csv").read_text(encoding="utf-8-sig")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for name, reason in (("dangling.pdf", "断开的链接"), ("pipe.html", "命名管道")):
+        row = next(line for line in scorecard.splitlines() if name in line)
+        assert reason in row
+        assert name in index
+    assert "共 3 个文件" in result.output.splitlines()[-1]
 
 
 def test_fifo_given_as_argument_does_not_hang(tmp_path: Path) -> None:
