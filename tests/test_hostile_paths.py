@@ -117,12 +117,18 @@ def test_unreadable_subfolder_is_reported(tmp_path: Path) -> None:
     assert "good.html" in visible(tmp_path / "out")
 
 
-def test_broken_symlink_fifo_and_socket_in_folder_are_reported(tmp_path: Path) -> None:
+def folder_with_unopenable_entries(tmp_path: Path) -> Path:
+    """A folder with one good report, a dangling link and a named pipe."""
     folder = tmp_path / "reports"
     folder.mkdir()
     report(folder)
     (folder / "dangling.pdf").symlink_to(tmp_path / "gone.pdf")
     os.mkfifo(folder / "pipe.html")
+    return folder
+
+
+def test_broken_symlink_fifo_and_socket_in_folder_are_reported(tmp_path: Path) -> None:
+    folder = folder_with_unopenable_entries(tmp_path)
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(folder / "sock.html"))
     try:
@@ -136,11 +142,7 @@ def test_broken_symlink_fifo_and_socket_in_folder_are_reported(tmp_path: Path) -
 
 
 def test_paths_that_cannot_be_checked_are_rows_of_the_summaries(tmp_path: Path) -> None:
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    report(folder)
-    (folder / "dangling.pdf").symlink_to(tmp_path / "gone.pdf")
-    os.mkfifo(folder / "pipe.html")
+    folder = folder_with_unopenable_entries(tmp_path)
     out = tmp_path / "out"
     result = invoke("check", str(folder), "--out", str(out), "-q")
     assert result.exit_code == 2
