@@ -208,6 +208,7 @@ def _check(files: list[Path], out_root: Path, fmt_list: list[str], rules: list, 
     """Check the expanded files into the (locked) output folder; return the exit code. The paths that could
     not be checked at all (`problems`) are rows of the summaries with their reason, like unreadable files."""
     multi = multi or MultiRun(MultiOptions(), prof)  # type: ignore[arg-type]
+    multi.spill_dir = multi.spill_dir or out_root
     protected = protected_files(files)
     job = BatchJob(rules, prof, tuple(fmt_list), out_root, max_bytes, protected, published=published,
                    prepare=(multi.prepare,))
@@ -223,13 +224,16 @@ def _check(files: list[Path], out_root: Path, fmt_list: list[str], rules: list, 
 
     warm_up(readers=len(files) > jobs)
     preload_html()
-    run = run_batch(files, job, LocalPool(limits, jobs), on_file=show, taken=foreign_names(out_root))
     try:
-        code = multi.finish(run, job, lambda: LocalPool(limits, jobs), quiet,
-                            on_change=lambda old, new: replace_in_summary(summary, old, new))
-    except GkError as exc:
-        echo(f"✗ {exc}", err=True)
-        code = EXIT_UNREADABLE
+        run = run_batch(files, job, LocalPool(limits, jobs), on_file=show, taken=foreign_names(out_root))
+        try:
+            code = multi.finish(run, job, lambda: LocalPool(limits, jobs), quiet,
+                                on_change=lambda old, new: replace_in_summary(summary, old, new))
+        except GkError as exc:
+            echo(f"✗ {exc}", err=True)
+            code = EXIT_UNREADABLE
+    finally:
+        multi.close()
     for problem in problems:
         record = FileRecord.failed_file(FileTask(len(run.records), Path(problem.path), {}), problem.message)
         summary.add(summary_result(record), record.failed_rules)

@@ -6,6 +6,7 @@ whether it is a duplicate; and which expected units have no report.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,9 +130,10 @@ def _section_titles() -> dict[int, str]:
     return {s["number"]: s["title"] for s in load_template(default_version(None)).sections}
 
 
-def _copies(digests: list[Digest], keys: list[str | None], out: Outcome, settings: Settings) -> None:
+def _copies(digests: list[Digest], keys: list[str | None], out: Outcome, settings: Settings,
+            texts: Callable[[int], dict[int, str]] | None) -> None:
     usable = [i for i, d in enumerate(digests) if _is_report(d)]
-    pairs = find_copies([digests[i] for i in usable], settings)
+    pairs = find_copies([digests[i] for i in usable], settings, (lambda k: texts(usable[k])) if texts else None)
     out.pairs = [Pair(usable[p.a], usable[p.b], p.section, p.similarity) for p in pairs]
     best: dict[tuple[int, int, str], list[tuple[float, int]]] = defaultdict(list)
     for p in out.pairs:
@@ -163,8 +165,9 @@ def _copies(digests: list[Digest], keys: list[str | None], out: Outcome, setting
 
 
 def analyse(digests: list[Digest], profile: Profile | None = None, units: Units | None = None,
-            rollup_enabled: bool | None = None) -> Outcome:
-    """Every check across `digests` (the batch's reports, then those given as previous years)."""
+            rollup_enabled: bool | None = None, texts: Callable[[int], dict[int, str]] | None = None) -> Outcome:
+    """Every check across `digests` (the batch's reports, then those given as previous years); `texts(i)`
+    gives digest i's section texts when they are not kept in the digests (a `TextStore`)."""
     out = Outcome()
     keys = unit_keys(digests)
     _duplicates(digests, keys, out)
@@ -173,5 +176,5 @@ def analyse(digests: list[Digest], profile: Profile | None = None, units: Units 
     _cross_year(digests, keys, out, profile)
     if units and (rollup_enabled if rollup_enabled is not None else rollup.enabled(profile)):
         _rollups(digests, keys, units, out, profile)
-    _copies(digests, keys, out, Settings.from_profile(profile.multi if profile else {}))
+    _copies(digests, keys, out, Settings.from_profile(profile.multi if profile else {}), texts)
     return out

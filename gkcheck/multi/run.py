@@ -3,9 +3,11 @@
 1. In each worker, `prepare` (a `BatchJob.prepare` hook) adds unit, fingerprints and review decisions to the
    fresh result, plus the findings across reports already known for its file, before the result is rendered;
    the file's digest travels in the record (`extra["_digest"]`).
-2. In the batch process, `collect` takes each record's digest out and records the report in the history
-   database (one transaction per report).
-3. `finish`: the `--previous` reports, the checks across reports, a second pass over the files that got
+2. In the batch process, `collect` takes each record's digest out, writes its section texts to an on-disk
+   `TextStore` (memory keeps only the compact digest) and records the report in the history database (one
+   transaction per report).
+3. `finish`: the `--previous` reports, the checks across reports (the store is removed after them; `close`
+   removes it when the batch stops earlier), a second pass over the files that got
    findings across reports or a duplicate flag (so their own pages show them), rows for expected units
    without a report, and the exit code.
 """
@@ -30,6 +32,7 @@ from gkcheck.multi.decisions import load_decisions
 from gkcheck.multi.digest import Digest
 from gkcheck.multi.findings import load_multi_rules
 from gkcheck.multi.history import DEFAULT_NAME, Recorder, start_run
+from gkcheck.multi.textstore import TextStore
 from gkcheck.multi.units import load_units
 from gkcheck.rulepack import Profile
 from gkcheck.terminal import display_name, echo
@@ -116,6 +119,8 @@ class MultiRun:
     seen: int = 0
     applied: set[str] = field(default_factory=set)  # fingerprints a review decision was applied to
     on_change: Callable[[FileRecord | None, FileRecord], None] | None = None
+    spill_dir: Path | None = None  # where the section texts wait on disk (None: the system's temporary folder)
+    store: TextStore | None = None  # section texts by digest position; the digests keep none
 
     @property
     def prepare(self) -> Annotator:
@@ -131,12 +136,26 @@ class MultiRun:
         self._note_decisions(record)
         data = record.extra.pop(DIGEST_KEY, None)
         if data is not None:
-            self.digests.append(Digest.from_dict(data))
+            self._keep(Digest.from_dict(data))
             self.positions.append(index)
         if self.history is not None:
             if self.recorder is None:
                 self.recorder = start_run(self.history, self.profile.name, __version__)
             self.report_ids[index] = self.recorder.report(_history_row(record), _status(record))
+
+    def _keep(self, digest: Digest) -> None:
+        """Add a digest; its section texts go to the on-disk store, so memory holds only the compact part."""
+        if self.store is None:
+            self.store = TextStore(self.spill_dir)
+        self.store.put(digest.sections)
+        digest.sections = {}
+        self.digests.append(digest)
+
+    def close(self) -> None:
+        """Remove the on-disk text store (after `finish`, or when the batch stopped on an error)."""
+        if self.store is not None:
+            self.store.close()
+            self.store = None
 
     def _note_decisions(self, record: FileRecord) -> None:
         found = list(record.findings or []) + list(record.extra.get("dismissed") or [])
@@ -158,8 +177,12 @@ class MultiRun:
                     continue
                 digest = Digest.from_dict(outcome)
                 digest.previous = True
-                self.digests.append(digest)
-        self.outcome = analyse(self.digests, self.profile, self.options.units, self.options.rollup)
+                self._keep(digest)
+        try:
+            self.outcome = analyse(self.digests, self.profile, self.options.units, self.options.rollup,
+                                   self.store.get if self.store else None)
+        finally:
+            self.close()
         code = max(code, self._second_pass(run, job, executor))
         try:
             if self.options.decisions and not self.options.units:

@@ -18,7 +18,7 @@ import re
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -30,6 +30,7 @@ ROWS = BINS // BANDS
 SHIFT = 6  # log2(BINS)
 EMPTY = 0xFFFFFFFF
 MAX_BUCKET = 40  # larger buckets are paired as a star around their first member
+CACHED_SETS = 256  # shingle sets kept while candidate pairs are verified
 
 _SPLIT = re.compile(r"[。！？；!?;\n]+")
 _KEEP = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff]+")
@@ -93,13 +94,19 @@ def template_sentences() -> frozenset[str]:
     return frozenset(k for k in keys if len(k) >= 4)
 
 
-def boilerplate(texts: Iterable[list[str]], reports: int, settings: Settings) -> frozenset[str]:
-    """Template sentences, plus sentences found in at least `boilerplate_share` of the reports."""
-    keys = set(template_sentences())
+def key_hash(sentence: str) -> int:
+    """The compared form of a sentence, as a number (boilerplate is counted on these, not on the text)."""
+    return hash(sentence_key(sentence))
+
+
+def boilerplate(texts: Iterable[list[str]], reports: int, settings: Settings) -> frozenset[int]:
+    """Key hashes of template sentences, plus of sentences found in at least `boilerplate_share` of the
+    reports (`texts` is read once, one report at a time)."""
+    keys = {hash(k) for k in template_sentences()}
     if reports >= settings.boilerplate_min_reports:
-        frequency: Counter[str] = Counter()
+        frequency: Counter[int] = Counter()
         for report_sentences in texts:
-            frequency.update({sentence_key(s) for s in report_sentences})
+            frequency.update({key_hash(s) for s in report_sentences})
         limit = settings.boilerplate_share * reports
         keys.update(k for k, n in frequency.items() if n >= limit)
     return frozenset(keys)
@@ -140,17 +147,28 @@ def jaccard(a: set[int], b: set[int]) -> float:
     return inter / (len(a) + len(b) - inter)
 
 
-def _clean_text(report_sentences: list[str], common: frozenset[str]) -> str:
-    return "".join(s for s in report_sentences if sentence_key(s) not in common)
+def _clean_text(report_sentences: list[str], common: frozenset[int]) -> str:
+    return "".join(s for s in report_sentences if key_hash(s) not in common)
 
 
-def find_copies(digests: list[Digest], settings: Settings = Settings()) -> list[Pair]:
-    """Pairs of reports with a section at least `threshold` similar, each pair once (a < b)."""
-    split = [{n: sentences(d.sections.get(n, "")) for n in settings.sections} for d in digests]
-    common = boilerplate(([s for n in per for s in per[n]] for per in split), len(digests), settings)
+def find_copies(digests: list[Digest], settings: Settings = Settings(),
+                texts: Callable[[int], dict[int, str]] | None = None) -> list[Pair]:
+    """Pairs of reports with a section at least `threshold` similar, each pair once (a < b).
+
+    `texts(i)` gives the sections of digest i (default: `digests[i].sections`); it is called one report at a
+    time, twice per report and again for the reports of candidate pairs, so the texts can stay on disk."""
+    read = texts or (lambda i: digests[i].sections)
+
+    def split(index: int) -> dict[int, list[str]]:
+        found = read(index)
+        return {n: sentences(found.get(n, "")) for n in settings.sections}
+
+    common = boilerplate(([s for n in per.values() for s in n] for per in map(split, range(len(digests)))),
+                         len(digests), settings)
     items: list[tuple[int, int]] = []  # (digest index, section)
     sigs = array("I")
-    for index, per in enumerate(split):
+    for index in range(len(digests)):
+        per = split(index)
         for number in settings.sections:
             text = _clean_text(per[number], common)
             if len(text) < settings.min_chars:
@@ -178,10 +196,10 @@ def find_copies(digests: list[Digest], settings: Settings = Settings()) -> list[
 
     def shingle_set(item: int) -> set[int]:
         if item not in cache_sets:
-            if len(cache_sets) > 4096:
+            if len(cache_sets) > CACHED_SETS:
                 cache_sets.clear()
             index, number = items[item]
-            cache_sets[item] = shingles(_clean_text(split[index][number], common), settings.shingle)
+            cache_sets[item] = shingles(_clean_text(split(index)[number], common), settings.shingle)
         return cache_sets[item]
 
     for x, y in sorted(candidates):
