@@ -1,7 +1,8 @@
 """Checks across reports at scale: copied-text detection and the whole multi-report step over N synthetic reports.
 
 Run: python benchmarks/multi_bench.py [--sizes 1000 10000]. Each size runs in its own process, so the peak
-memory printed is that of the step alone (the digests included). Prints figures; asserts nothing.
+memory printed is that of the step alone (the digests included; their section texts wait in an on-disk
+`TextStore`, as in a batch). Prints figures; asserts nothing.
 
 The synthetic batch: N/2 units with a report for two consecutive years; every report shares the same
 template sentences (boilerplate) and has its own narrative text; 1 % of the reports copy one section from
@@ -26,44 +27,47 @@ BOILERPLATE = ("本报告根据条例要求编制，统计期限为本年度一�
                "本报告电子版可在本机关门户网站下载，如有疑问请与本机关联系。")
 
 
-def build(n: int, seed: int = 1) -> tuple[list, set[tuple[int, int]]]:
+def build(n: int, store, seed: int = 1) -> tuple[list, set[tuple[int, int]]]:
+    """The digests (without text) and the planted pairs; the section texts go to `store`, as in a batch."""
     from multi_fixtures import narrative
 
     from gkcheck.multi.digest import Digest
 
     rng = random.Random(seed)
+    copied: dict[int, int] = {}  # report -> the report whose section 5 it copies
+    planted = set()
+    for _ in range(max(1, n // 100)):
+        a, b = rng.sample(range(n), 2)
+        if a // 2 == b // 2 or a in copied or b in copied:
+            continue
+        copied[b] = a
+        planted.add((min(a, b), max(a, b)))
     cells = json.dumps({"t3.carried_over.total": 3, "t3.carried_forward.total": 3, "t3.new_received.total": 40})
     digests = []
     for i in range(n):
         unit, year = f"第{i // 2}号县人民政府", 2023 + i % 2
-        sections = {1: BOILERPLATE + narrative(i * 7 + 1, 12), 5: narrative(i * 7 + 5, 6),
-                    6: BOILERPLATE + narrative(i * 7 + 6, 3)}
+        store.put({1: BOILERPLATE + narrative(i * 7 + 1, 12), 5: narrative(copied.get(i, i) * 7 + 5, 6),
+                   6: BOILERPLATE + narrative(i * 7 + 6, 3)})
         digests.append(Digest(file=f"r{i:05d}.html", unit=unit, region=None, issuer=unit, issuer_kind="government",
-                              year=year, kind="annual_report", templates={"t3": "2021"}, cells_blob=cells,
-                              sections=sections))
-    planted = set()
-    for _ in range(max(1, n // 100)):
-        a, b = rng.sample(range(n), 2)
-        if digests[a].unit == digests[b].unit:
-            continue
-        digests[b].sections[5] = digests[a].sections[5]
-        planted.add((min(a, b), max(a, b)))
+                              year=year, kind="annual_report", templates={"t3": "2021"}, cells_blob=cells))
     return digests, planted
 
 
 def run_one(n: int) -> None:
     from gkcheck.multi.analyse import analyse
     from gkcheck.multi.similarity import Settings, find_copies
+    from gkcheck.multi.textstore import TextStore
     from gkcheck.rulepack import load_profile
 
-    digests, planted = build(n)
-    start = time.perf_counter()
-    pairs = find_copies(digests, Settings())
-    copies = time.perf_counter() - start
-    found = {(p.a, p.b) for p in pairs if p.section == 5}
-    start = time.perf_counter()
-    outcome = analyse(digests, load_profile())
-    whole = time.perf_counter() - start
+    with TextStore() as store:
+        digests, planted = build(n, store)
+        start = time.perf_counter()
+        pairs = find_copies(digests, Settings(), store.get)
+        copies = time.perf_counter() - start
+        found = {(p.a, p.b) for p in pairs if p.section == 5}
+        start = time.perf_counter()
+        outcome = analyse(digests, load_profile(), texts=store.get)
+        whole = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{n:>6} 份报告  雷同检测 {copies:7.2f} s（{1000 * copies / n:5.2f} ms/份）  全部跨报告检查 {whole:7.2f} s  "
           f"峰值内存 {peak:7.1f} MB  相似对 {len(pairs)}  植入 {len(planted)} 对，找到 {len(planted & found)} 对  "
