@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 import zlib
 from array import array
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -30,6 +29,7 @@ ROWS = BINS // BANDS
 SHIFT = 6  # log2(BINS)
 EMPTY = 0xFFFFFFFF
 MAX_BUCKET = 40  # larger buckets are paired as a star around their first member
+PARTS = 16  # the sentence counts are sorted in this many parts
 CACHED_SETS = 256  # shingle sets kept while candidate pairs are verified
 
 _SPLIT = re.compile(r"[。！？；!?;\n]+")
@@ -101,14 +101,26 @@ def key_hash(sentence: str) -> int:
 
 def boilerplate(texts: Iterable[list[str]], reports: int, settings: Settings) -> frozenset[int]:
     """Key hashes of template sentences, plus of sentences found in at least `boilerplate_share` of the
-    reports (`texts` is read once, one report at a time)."""
+    reports (`texts` is read once, one report at a time). Each report's distinct key hashes are appended to
+    flat arrays (8 bytes each, split by hash into parts) and counted by sorting one part at a time, so the
+    count needs far less memory than a dictionary of every sentence."""
     keys = {hash(k) for k in template_sentences()}
     if reports >= settings.boilerplate_min_reports:
-        frequency: Counter[int] = Counter()
+        parts = [array("q") for _ in range(PARTS)]
         for report_sentences in texts:
-            frequency.update({key_hash(s) for s in report_sentences})
+            for k in {key_hash(s) for s in report_sentences}:
+                parts[k & (PARTS - 1)].append(k)
         limit = settings.boilerplate_share * reports
-        keys.update(k for k, n in frequency.items() if n >= limit)
+        for n, part in enumerate(parts):
+            ordered = sorted(part)
+            parts[n] = array("q")
+            start = 0
+            for end in range(1, len(ordered) + 1):
+                if end < len(ordered) and ordered[end] == ordered[start]:
+                    continue
+                if end - start >= limit:
+                    keys.add(ordered[start])
+                start = end
     return frozenset(keys)
 
 
