@@ -20,20 +20,17 @@ def _show(value: Any) -> str:
     return f"“{text[:60]}{'…' if len(text) > 60 else ''}”"
 
 
+# JSON Schema type of a Python value; bool before int, because a bool is an int in Python
+_PY_TYPES: tuple[tuple[type, str], ...] = (
+    (bool, "boolean"), (dict, "object"), (list, "array"), (str, "string"), (int, "integer"), (float, "number"),
+)
+
+
 def _type_of(value: Any) -> str:
-    if isinstance(value, bool):
-        return TYPE_NAMES["boolean"]
-    if isinstance(value, dict):
-        return TYPE_NAMES["object"]
-    if isinstance(value, list):
-        return TYPE_NAMES["array"]
-    if isinstance(value, str):
-        return TYPE_NAMES["string"]
-    if isinstance(value, int):
-        return TYPE_NAMES["integer"]
-    if isinstance(value, float):
-        return TYPE_NAMES["number"]
-    return TYPE_NAMES["null"] if value is None else type(value).__name__
+    if value is None:
+        return TYPE_NAMES["null"]
+    kind = next((name for py, name in _PY_TYPES if isinstance(value, py)), None)
+    return TYPE_NAMES[kind] if kind else type(value).__name__
 
 
 def _names(items: Any) -> str:
