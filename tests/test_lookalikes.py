@@ -8,6 +8,7 @@ such things, which must stay annual reports. All names and texts are invented.
 from __future__ import annotations
 
 import html
+import json
 from typing import Any
 
 import pytest
@@ -307,3 +308,104 @@ def test_a_report_page_linking_other_units_reports_stays_a_report():
 def test_corpus_notes_file_is_not_checked_as_a_report():
     result = verdict((CORPUS / "EXPECTED.md").read_bytes(), "EXPECTED.md")
     assert_not_report(result, "多个不同机关的年度报告")
+    assert own_facts(result) == (None, None, None, "unknown")  # not the first quoted report's
+
+
+# --------------------------------------------------------------------------- facts of a look-alike are its own only
+
+
+def own_facts(result: dict[str, Any]) -> tuple[Any, Any, Any, str]:
+    doc = result["document"]
+    return doc["year"], doc["issuer"], doc["title"], doc["issuer_kind"]
+
+
+def units_listing(own_title: str | None = None, signed: bool = False) -> str:
+    """Short notes on three units' reports, each headed by the report's title; the first title is the first line
+    unless the listing has a title of its own; with `signed`, every note ends with its report's 落款."""
+    units = (("示例县人民政府", 2022), ("示例市卫生健康委员会", 2023), ("示例区教育局", 2023))
+    parts = [own_title] if own_title else []
+    for unit, year in units:
+        parts += [f"{unit}{year}年政府信息公开工作年度报告",
+                  f"{year}年1月1日至{year}年12月31日，本机关主动公开政府信息{len(unit)}条。"]
+        if signed:
+            parts += [unit, f"{year + 1}年1月2{len(unit) % 10}日"]
+    return "\n".join(parts)
+
+
+def test_listing_of_units_reports_states_no_year_or_issuer_of_its_own():
+    result = verdict(units_listing(), "listing.txt")
+    assert_not_report(result, "多个不同机关的年度报告")
+    assert own_facts(result) == (None, None, None, "unknown")
+    assert result["document"]["published"] is None
+    summary = render_text(result)
+    assert "年度：未识别" in summary and "发布机关：未识别" in summary
+    assert "示例县人民政府（" not in summary
+
+
+def test_listing_does_not_take_the_last_reports_signature_as_its_own():
+    result = verdict(units_listing("# Notes on three reports", signed=True), "notes.md")
+    assert_not_report(result, "多个不同机关的年度报告")
+    assert own_facts(result) == (None, None, None, "unknown")
+    assert result["document"]["published"] is None  # 2024-01-26 closes the last quoted report
+
+
+def test_collection_titled_as_a_collection_keeps_what_its_own_title_states():
+    result = verdict(units_listing("示例市2023年政府信息公开工作年度报告汇编"), "collection.txt")
+    assert_not_report(result, "多个不同机关的年度报告")
+    assert own_facts(result) == (2023, "示例市", "示例市2023年政府信息公开工作年度报告汇编", "government")
+
+
+def test_collection_title_naming_only_a_group_gives_no_issuer():
+    result = verdict(units_listing("2023年度各部门政府信息公开工作年度报告目录"), "catalogue.txt")
+    assert_not_report(result, "多个不同机关的年度报告")
+    year, issuer, title, _ = own_facts(result)
+    assert (year, issuer) == (2023, None) and title and "目录" in title
+
+
+def test_letter_quoting_a_report_title_gives_its_own_signature_not_the_reports_facts():
+    text = "\n".join([
+        "示例市人民政府办公室关于报送年度报告的函",
+        "示例县人民政府2023年政府信息公开工作年度报告",
+        "市政府各部门：",
+        "请于2024年1月31日前报送2023年1月1日至2023年12月31日的政府信息公开工作年度报告，并抄送本办。",
+        "示例市人民政府办公室",
+        "2024年1月5日",
+    ])
+    result = verdict(text, "letter.txt")
+    assert_not_report(result, "函件或通知")
+    assert own_facts(result) == (None, "示例市人民政府办公室", None, "department")
+    assert result["document"]["published"]["date"] == "2024-01-05"  # the letter's own 落款
+
+
+def test_budget_page_linking_a_report_keeps_the_pages_own_issuer():
+    body = paras("示例县财政局2023年政府信息公开工作年度报告",
+                 "根据预算法规定，现将本部门2024年部门预算公开如下：一般公共预算收入1200万元。")
+    catalogue = "<table><tr><td>发布机构：</td><td>示例县财政局</td></tr></table>"
+    result = verdict(page("示例县财政局2024年部门预算公开说明", body, catalogue))
+    assert_not_report(result, "预算或决算")
+    assert own_facts(result) == (None, "示例县财政局", None, "department")
+
+
+def test_notice_states_no_report_year_from_the_period_in_its_body():
+    body = paras("各区县人民政府：", "年度报告统计期限为2023年1月1日至2023年12月31日，请按格式编制。")
+    result = verdict(page("示例市人民政府办公室关于做好年度报告编制工作的通知", body))
+    assert_not_report(result, "函件或通知")
+    assert result["document"]["year"] is None
+
+
+def test_batch_row_of_a_listing_names_the_file_not_a_quoted_unit(tmp_path):
+    from click.testing import CliRunner
+
+    from gkcheck.cli import main
+
+    (tmp_path / "listing.txt").write_text(units_listing(), encoding="utf-8")
+    (tmp_path / "report.html").write_text(build_html("2021", VALUES, issuer="示例镇人民政府"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "listing.txt"), str(tmp_path / "report.html"),
+                                       "--out", str(out), "--format", "json,html"], catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    row = next(u for u in summary["units"] if u["file"].endswith("listing.txt"))
+    assert row["year"] is None and "示例县人民政府" not in json.dumps(row, ensure_ascii=False)
+    page_html = (out / "listing.html").read_text(encoding="utf-8")
+    assert "示例县人民政府（" not in page_html and "2022 年" not in page_html

@@ -6,7 +6,7 @@ import re
 
 from gkcheck.errors import ReadError
 from gkcheck.extract import metadata as meta
-from gkcheck.extract.doc_kind import KindInput, classify
+from gkcheck.extract.doc_kind import QUOTING, KindInput, classify, own_issuer, own_title
 from gkcheck.extract.legacy_table import add_legacy_table
 from gkcheck.extract.normalize import norm
 from gkcheck.extract.page_meta import read_page_meta
@@ -69,8 +69,14 @@ def extract(source: Source) -> Report:
     sections, others, gaps = find_sections(lines, load_template(year_default).sections)
     found = {t: tb for t, tb in tables.items() if tb is not None}
     issuer, _ = meta.find_issuer(title, page, lines)
-    kind, reason = classify(KindInput(title, title_line, year, issuer, sum(1 for s in sections if s.heading_number),
-                                      {t: _status(tb) for t, tb in found.items()}, lines, page))
+    verdict = classify(KindInput(title, title_line, year, issuer, sum(1 for s in sections if s.heading_number),
+                                 {t: _status(tb) for t, tb in found.items()}, lines, page))
+    kind, reason = verdict.kind, verdict.reason
+    own_signature = verdict.basis not in QUOTING
+    if kind == "not_annual_report":  # only what the document states of itself, never a quoted report's facts
+        title = own_title(verdict, title)
+        year = meta.report_year(title, "")
+        issuer = own_issuer(title, verdict) or meta.find_issuer(None, page, lines, own_signature)[0]
     ikind = meta.issuer_kind(issuer)
     versions = {t: tb.version for t, tb in found.items() if t != "t4"}
     distinct = set(versions.values())
@@ -79,9 +85,8 @@ def extract(source: Source) -> Report:
     report = Report(
         file=source.path,
         format=source.format,
-        document=Document(kind=kind, year=year, issuer=issuer, issuer_kind=ikind,
-                          published=published_date(source, lines, page, year), template=overall, title=title,
-                          kind_reason=reason),
+        document=Document(kind=kind, year=year, issuer=issuer, issuer_kind=ikind, template=overall, title=title,
+                          published=published_date(source, lines, page, year, own_signature), kind_reason=reason),
         sections=sections,
         other_headings=others,
         numbering_gaps=gaps,

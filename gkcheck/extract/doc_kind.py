@@ -4,15 +4,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from gkcheck.extract import metadata as meta
 from gkcheck.extract.lookalike import CHECKER_WORDS, REASONS, lookalike_class
+from gkcheck.extract.normalize import norm
 from gkcheck.extract.page_meta import PageMeta
 
 _SENTENCE = ("。", "，", ",", "；")
 _NUMBERED = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]|第[一二三四五六七八九十\d]{1,3}[部章节条])")
 _FIELD_LINE = re.compile(r"^[^：:]{1,8}[：:]")  # `类型：…`, `模板：…`: a field of some listing, not a heading
 _QUOTED = re.compile(r"《([^《》]{8,70})》")
+# the title of a collection names the collection, not one unit's report
+_COLLECTIVE = re.compile(r"汇编|汇总|选编|合集|目录|清单|一览|名录|列表|索引|所属|^各"
+                         r"|各(?:部门|单位|地|区|县|市|乡|镇|街道|级)")
+QUOTING = ("collection", "quotes", "checker")  # bases of a not-report verdict that rest on reports it quotes
+
+
+class Kind(NamedTuple):
+    """The kind decision: kind, one-line reason in Chinese, and what it rests on (a REASONS key for look-alikes,
+    `title` or `content` otherwise)."""
+
+    kind: str
+    reason: str
+    basis: str
 
 
 @dataclass
@@ -91,33 +106,56 @@ def _checker_output(inp: KindInput) -> tuple[str, str] | None:
     return None
 
 
-def classify(inp: KindInput) -> tuple[str, str]:
-    """(kind, one-line reason in Chinese)."""
+def classify(inp: KindInput) -> Kind:
+    """The document's kind, why, and what the verdict rests on."""
     heading, heading_line = find_heading(inp.lines, inp.page)
     cls = lookalike_class(heading) if heading else None
     title_first = inp.title_line is not None and heading_line is not None and inp.title_line < heading_line
     if cls and not title_first:
         keep = _full_report(inp) and cls in ("letter", "work_points", "budget")
         if not keep:
-            return "not_annual_report", REASONS[cls].format(h=heading)
+            return Kind("not_annual_report", REASONS[cls].format(h=heading), cls)
     checker = _checker_output(inp)
     if checker:
-        return "not_annual_report", REASONS[checker[0]].format(h=checker[1])
+        return Kind("not_annual_report", REASONS[checker[0]].format(h=checker[1]), checker[0])
     statuses = list(inp.table_status.values())
     if statuses and all(s == "blank" for s in statuses) and inp.issuer is None:
-        return "not_annual_report", REASONS["blank"]
+        return Kind("not_annual_report", REASONS["blank"], "blank")
     return _by_content(inp)
 
 
-def _by_content(inp: KindInput) -> tuple[str, str]:
+def _by_content(inp: KindInput) -> Kind:
     text = "\n".join(inp.lines)
     legacy_marks = [m for m in meta.LEGACY_MARKS if m in text]
     if inp.title:
         if inp.year is not None and inp.year <= 2018:
-            return "legacy_annual_report", f"标题为{inp.year}年度报告，属于2019年修订《条例》施行前的旧格式年报"
-        return "annual_report", f"标题为「{inp.title}」"
+            return Kind("legacy_annual_report",
+                        f"标题为{inp.year}年度报告，属于2019年修订《条例》施行前的旧格式年报", "title")
+        return Kind("annual_report", f"标题为「{inp.title}」", "title")
     if inp.table_status or inp.sections_found >= 4:
-        return "annual_report", "未找到年度报告标题，但包含年度报告模板的章节或表格"
+        return Kind("annual_report", "未找到年度报告标题，但包含年度报告模板的章节或表格", "content")
     if inp.sections_found >= 3 and len(legacy_marks) >= 2:
-        return "legacy_annual_report", "未找到标题，但章节与附表具有2019年前旧格式年报的特征"
-    return "not_annual_report", "没有“政府信息公开工作年度报告”标题，也没有年度报告模板的章节或统计表格"
+        return Kind("legacy_annual_report", "未找到标题，但章节与附表具有2019年前旧格式年报的特征", "content")
+    return Kind("not_annual_report", "没有“政府信息公开工作年度报告”标题，也没有年度报告模板的章节或统计表格",
+                "content")
+
+
+def own_title(kind: Kind, title: str | None) -> str | None:
+    """The report title found, when it is the document's own: for a look-alike, report titles in its text are
+    quoted material. A letter, notice, budget, work-points or audit document is headed by its look-alike
+    heading, so a report title in it names some report it is about; a collection or comparison quotes
+    several reports, and a title of one unit's report is one of them — only a title naming the collection
+    itself (汇编, 目录, 各部门 …) is its own. A blank template's report title is its own heading."""
+    if kind.kind != "not_annual_report" or kind.basis == "blank":
+        return title
+    if kind.basis in ("collection", "quotes") and title and _COLLECTIVE.search(norm(title)):
+        return title
+    return None
+
+
+def own_issuer(title: str | None, kind: Kind) -> str | None:
+    """The issuer a look-alike's own title states (a collection's title may name only a group: 各部门)."""
+    issuer = meta.issuer_from_title(title)
+    if issuer and kind.basis in QUOTING and not meta.looks_like_org(issuer):
+        return None
+    return issuer

@@ -219,8 +219,10 @@ def signature(lines: list[str]) -> tuple[str | None, str | None, int | None]:
     return None, None, None
 
 
-def find_issuer(title: str | None, page: PageMeta, lines: list[str]) -> tuple[str | None, str | None]:
-    """(issuer, where from): the title, the page's 发布机构/发文机关, the 落款, the page's content source."""
+def find_issuer(title: str | None, page: PageMeta, lines: list[str],
+                with_signature: bool = True) -> tuple[str | None, str | None]:
+    """(issuer, where from): the title, the page's 发布机构/发文机关, the 落款 (unless the last 落款 may close a
+    quoted document), the page's content source."""
     issuer = issuer_from_title(title)
     if issuer:
         return issuer, "title"
@@ -228,7 +230,7 @@ def find_issuer(title: str | None, page: PageMeta, lines: list[str]) -> tuple[st
         org = organisation(f.value)
         if org and looks_like_org(org):
             return org, "page"
-    org, _, _ = signature(lines)
+    org, _, _ = signature(lines) if with_signature else (None, None, None)
     if org:
         return org, "signature"
     for f in page.all("issuer_hint") + page.all("source"):

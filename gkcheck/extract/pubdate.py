@@ -34,7 +34,7 @@ def _printed_by_browser(source: Source) -> bool:
     return bool(_BROWSER.search(" ".join(source.metadata.get(k, "") for k in ("producer", "creator"))))
 
 
-def _candidates(source: Source, lines: list[str], page: PageMeta) -> list[Published]:
+def _candidates(source: Source, lines: list[str], page: PageMeta, with_signature: bool) -> list[Published]:
     """Every dated piece of evidence, strongest first."""
     out: list[Published] = []
     for f in sorted(page.all("published"), key=lambda f: f.origin == "meta"):  # visible labels first
@@ -45,7 +45,7 @@ def _candidates(source: Source, lines: list[str], page: PageMeta) -> list[Publis
     created = source.metadata.get("created")
     if created and source.format in ("pdf", "docx") and not _printed_by_browser(source):
         out.append(Published(date=created, source=f"{source.format}_metadata", label="创建日期"))
-    _, day, line = signature(lines)
+    _, day, line = signature(lines) if with_signature else (None, None, None)
     if day:
         out.append(Published(date=day, source="signature", label="落款", line=line + 1 if line is not None else None))
     for f in page.all("written"):
@@ -61,9 +61,11 @@ def _candidates(source: Source, lines: list[str], page: PageMeta) -> list[Publis
     return out
 
 
-def published_date(source: Source, lines: list[str], page: PageMeta, year: int | None) -> Published | None:
-    """The best-founded publication date, with the evidence it rests on; None rather than a guess."""
-    for candidate in _candidates(source, lines, page):
+def published_date(source: Source, lines: list[str], page: PageMeta, year: int | None,
+                   with_signature: bool = True) -> Published | None:
+    """The best-founded publication date, with the evidence it rests on; None rather than a guess. Without the
+    signature when the last 落款 may close a quoted document rather than the document itself."""
+    for candidate in _candidates(source, lines, page, with_signature):
         try:
             date.fromisoformat(candidate.date)
         except ValueError:
