@@ -25,11 +25,11 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from gkcheck import __version__
-from gkcheck.executor import LocalPool
+from gkcheck.executor import Executor, LocalPool, Submitter
 from gkcheck.pipeline import warm_up
 from gkcheck.render.files import safe_stem
 from gkcheck.render.html import preload as preload_report
-from gkcheck.rulepack import Rule, load_profile, load_rules
+from gkcheck.rulepack import load_profile, load_rules
 from gkcheck.serve import pages
 from gkcheck.serve.guard import FORM_OVERHEAD, Admission, BodyLimit, SecurityHeaders
 from gkcheck.serve.jobs import DONE, FAILED, QUEUED, Job, JobQueue, QueueFull, Runner
@@ -94,12 +94,11 @@ def _is_api(request_or_scope: Request | dict) -> bool:
     return path.startswith("/api/") or path in ("/healthz", "/openapi.json")
 
 
-def default_runner(folders: Folders, settings: Settings, rules: list[Rule], profile: Any) -> Runner:
-    """Each check in its own worker process (time and memory limits of `settings.limits`); the queue runs at
-    most `settings.jobs` of them at once."""
-    work = CheckUpload(folders, rules, profile, settings.max_bytes)
-    executor = LocalPool(settings.limits, jobs=1)
-    return lambda job: check_isolated(folders.upload(job.id), work, executor)
+def default_runner(folders: Folders, checks: Submitter) -> Runner:
+    """Each check on the next free worker of the server's pool (`settings.jobs` persistent worker processes with
+    the time and memory limits of `settings.limits`, replaced after a crash, a timeout or a number of checks);
+    the queue runs at most `settings.jobs` checks at once."""
+    return lambda job: check_isolated(folders.upload(job.id), checks, folders.root)
 
 
 def _create_upload(folders: Folders, job: Job) -> BinaryIO:
@@ -120,10 +119,12 @@ async def _one_chunk(data: bytes) -> AsyncIterator[bytes]:
     yield data
 
 
-def create_app(settings: Settings | None = None,
-               wrap_runner: Callable[[Runner], Runner] | None = None) -> FastAPI:
-    """The application; checks run in child processes once the app's lifespan has started."""
+def create_app(settings: Settings | None = None, wrap_runner: Callable[[Runner], Runner] | None = None,
+               executor: Executor | None = None) -> FastAPI:
+    """The application; checks run on `executor` (by default `settings.jobs` worker processes on this machine
+    with the limits of `settings.limits`), opened when the app's lifespan starts and closed when it ends."""
     settings = settings or Settings()
+    executor = executor or LocalPool(settings.limits, jobs=settings.jobs)
     rules = load_rules(settings.rules_dir)
     profile = load_profile(settings.profile)
     warm_up()
@@ -137,15 +138,17 @@ def create_app(settings: Settings | None = None,
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         folders = Folders(Path(tempfile.mkdtemp(prefix="gkcheck-serve-")))
-        runner = default_runner(folders, settings, rules, profile)
+        checks = executor.open(CheckUpload(folders, rules, profile, settings.max_bytes))
+        runner = default_runner(folders, checks)
         queue = JobQueue(folders, wrap_runner(runner) if wrap_runner else runner, settings.jobs,
                          settings.queue, settings.keep_seconds, settings.max_kept)
         await queue.start()
-        app.state.queue = queue
+        app.state.queue, app.state.checks = queue, checks
         try:
             yield
         finally:
             await queue.stop()
+            await asyncio.to_thread(checks.close)
             shutil.rmtree(folders.root, ignore_errors=True)
 
     app = FastAPI(

@@ -1,4 +1,4 @@
-"""One check of an uploaded file, as run in its isolated child process, and the call into the isolation.
+"""One check of an uploaded file, as run in an isolated worker process, and the call into the pool of workers.
 
 The upload and its outputs are named by the check's id only (`uploads/<id>`, `results/<id>.html|.json`);
 the name the client gave is kept in a side file and only ever shown, never used as a path.
@@ -14,8 +14,9 @@ from typing import Any
 
 from gkcheck.engine import run
 from gkcheck.errors import GkError
-from gkcheck.executor import Executor
+from gkcheck.executor import Submitter
 from gkcheck.extract import extract
+from gkcheck.isolate import STOPPED
 from gkcheck.read import read_bytes
 from gkcheck.render import render_json
 from gkcheck.render.html import render_html
@@ -86,12 +87,16 @@ class CheckUpload:
         return {"summary": result["summary"]}
 
 
-def check_isolated(upload: Path, work: CheckUpload, executor: Executor) -> str | None:
-    """Run one check on the executor (a worker process with time and memory limits); None when the result
-    files are written, else the Chinese reason (without the server's paths, so that none reaches a client)."""
-    [(_, _, outcome)] = list(executor.imap(work, [upload]))
+def check_isolated(upload: Path, checks: Submitter, root: Path) -> str | None:
+    """Run one check on the server's pool (`Executor.open(CheckUpload)`: a worker process with time and memory
+    limits that stays up between checks) and wait for it; None when the result files are written, else the
+    Chinese reason (without the server's paths under `root`, so that none reaches a client)."""
+    try:
+        outcome = checks.submit(upload).result()
+    except RuntimeError:  # the pool closed before this check could be submitted: the server is stopping
+        return STOPPED
     if isinstance(outcome, GkError):
-        return scrub(outcome.message, work.folders.root)
+        return scrub(outcome.message, root)
     return None
 
 
