@@ -272,7 +272,7 @@ def extract_cmd(file: Path, max_bytes: int) -> None:
               help="监听地址；默认只允许本机访问，局域网提供服务时设为本机的局域网地址或 0.0.0.0。")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="监听端口。")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=DEFAULT_JOBS, show_default=True,
-              help="同时检查的报告数（每份在独立进程中处理），其余排队。")
+              help="同时检查的报告数（即常驻检查进程数，每份报告在其中之一隔离处理），其余排队。")
 @click.option("--queue", type=click.IntRange(0, 10000), default=64, show_default=True,
               help="最多排队的报告数；已满时新的请求得到 503“服务器繁忙”。")
 @click.option("--max-bytes", type=click.IntRange(1), default=DEFAULT_MAX_BYTES, show_default=True,
@@ -283,18 +283,22 @@ def extract_cmd(file: Path, max_bytes: int) -> None:
               show_default=True, help="单份报告的处理时限（秒）。")
 @click.option("--max-memory", type=click.IntRange(256, 1024 * 1024), default=Limits.memory_mb, show_default=True,
               help="单份报告处理进程的内存上限（MB）。")
+@click.option("--upload-timeout", type=click.FloatRange(1, 86400), callback=finite_seconds,
+              default=300, show_default=True,
+              help="收完一次上传的时限（秒，从请求头到达算起）；超时的请求得到 408“上传超时”。")
 @click.option("--profile", default="default", show_default=True,
               help="评分方案名称（rules/profiles/ 下）或 YAML 文件路径。")
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=CHECKS_DIR, show_default=False,
               help="规则文件夹（默认为内置规则 rules/checks）。")
 def serve_cmd(host: str, port: int, jobs: int, queue: int, max_bytes: int, keep: float, timeout: float,
-              max_memory: int, profile: str, rules_dir: Path) -> None:
+              max_memory: int, upload_timeout: float, profile: str, rules_dir: Path) -> None:
     """启动自查网页和 JSON 接口（浏览器打开 http://地址:端口/）。"""
     from gkcheck.serve.run import serve
 
     try:
         serve(host, port, jobs=jobs, queue=queue, max_bytes=max_bytes, keep_seconds=keep,
-              limits=Limits(timeout, max_memory), profile=profile, rules_dir=rules_dir)
+              limits=Limits(timeout, max_memory), upload_seconds=upload_timeout, profile=profile,
+              rules_dir=rules_dir)
     except (GkError, OSError) as exc:
         _fail(str(exc))
 

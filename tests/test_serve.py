@@ -254,11 +254,72 @@ def test_upload_over_the_size_limit_is_refused() -> None:
 
 def test_a_check_over_its_time_limit_is_stopped() -> None:
     with client_for(Settings(jobs=1, queue=1, limits=Limits(timeout=0.5))) as c:
+        [hung] = c.app.state.checks.worker_pids()
         started = time.monotonic()
         r = c.post("/api/check", files={"file": ("long.pdf", reportlab_pdf(pages=450))})
         assert r.status_code == 422 and "超时" in r.json()["error"]
         assert time.monotonic() - started < 15
         assert c.post("/api/check", files={"file": ("a.html", good_html())}).status_code == 200
+        [fresh] = c.app.state.checks.worker_pids()
+        assert fresh != hung and not _alive(hung)  # the hung worker was killed and replaced
+        assert c.post("/api/check", files={"file": ("b.html", good_html())}).status_code == 200
+        assert c.app.state.checks.worker_pids() == [fresh] and c.app.state.checks.started == 2
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] not in "ZX"
+    except (OSError, IndexError):
+        return False
+
+
+def long_text() -> bytes:
+    """A report followed by some 40 000 lines of narrative: a few seconds of checking."""
+    lines = (f"本机关认真落实政府信息公开条例，第{i}项工作持续推进，主动公开信息{i}条。" for i in range(40_000))
+    return (build_text("2021", synth_values("2021", seed=1)) + "\n" + "\n".join(lines)).encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------- worker pool
+
+
+def test_checks_run_on_the_same_persistent_worker_process() -> None:
+    with client_for(Settings(jobs=1, queue=2)) as c:
+        checks = c.app.state.checks
+        before = checks.worker_pids()
+        assert len(before) == 1 and _alive(before[0])  # started with the server, before any upload
+        assert c.post("/api/check", files={"file": ("a.html", good_html())}).status_code == 200
+        assert "检查结果：b.html" in finished_page(c, submit_page(c, files={"file": ("b.html", good_html())})).text
+        assert c.post("/api/check", files={"file": ("c.txt", build_text("2021", synth_values("2021", 4)).encode())}
+                      ).status_code == 200
+        assert checks.worker_pids() == before and checks.started == 1
+
+
+def test_a_crashed_check_costs_only_itself_and_the_next_check_gets_a_fresh_worker() -> None:
+    import os
+    import signal
+
+    with client_for(Settings(jobs=1, queue=2)) as c:
+        checks = c.app.state.checks
+        [victim] = checks.worker_pids()
+        answers: list[object] = []
+        sender = threading.Thread(target=lambda: answers.append(
+            c.post("/api/check", files={"file": ("long.txt", long_text())})))
+        sender.start()
+        deadline = time.monotonic() + WAIT_SECONDS
+        while c.get("/healthz").json()["running"] != 1:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        time.sleep(1.0)  # the upload is in the worker's hands, its check still running
+        os.kill(victim, signal.SIGKILL)
+        sender.join(WAIT_SECONDS)
+        crashed = answers[0]
+        assert crashed.status_code == 422  # type: ignore[attr-defined]
+        assert "异常退出" in crashed.json()["error"] and crashed.json()["file"] == "long.txt"  # type: ignore
+        assert c.post("/api/check", files={"file": ("a.html", good_html())}).status_code == 200
+        [fresh] = checks.worker_pids()
+        assert fresh != victim and checks.started == 2
+        assert c.post("/api/check", files={"file": ("b.html", good_html())}).status_code == 200
+        assert checks.worker_pids() == [fresh]
 
 
 class Gate:
@@ -448,3 +509,46 @@ def test_checks_still_waiting_when_the_server_stops_get_an_answer() -> None:
             assert "服务正在停止" in c.get(queued).text
     finally:
         gate.open.set()
+
+
+# ---------------------------------------------------------------------------------------------- slow uploads
+
+
+def _slow_post(url: str, path: str, head: bytes, total: int) -> bytes:
+    """POST to the real server: headers promising `total` body bytes, then only the bytes `head`, and read
+    until the server closes the connection (a socket timeout fails the test if it never does)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=15) as sock:
+        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+                     f"Content-Type: multipart/form-data; boundary=xx\r\nContent-Length: {total}\r\n\r\n".encode()
+                     + head)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+        return answer
+
+
+def test_an_upload_sent_too_slowly_is_refused_with_408_and_the_server_goes_on() -> None:
+    from live_server import running_server
+
+    head = b'--xx\r\nContent-Disposition: form-data; name="file"; filename="a.html"\r\n\r\n<html>'
+    with running_server("--jobs", "1", "--upload-timeout", "1") as server:
+        started = time.monotonic()
+        api = _slow_post(server.url, "/api/check", head, 100_000)
+        assert 0.9 < time.monotonic() - started < 10
+        status_line, _, rest = api.partition(b"\r\n")
+        assert status_line.startswith(b"HTTP/1.1 408")
+        body = json.loads(rest.split(b"\r\n\r\n", 1)[1])
+        assert body["error"].startswith("上传超时：1 秒内没有收完上传的内容")
+        page = _slow_post(server.url, "/check", head, 100_000)
+        assert page.startswith(b"HTTP/1.1 408") and "上传超时" in page.decode("utf-8")
+        # an upload that arrives in time is checked, however long the check itself then takes
+        import httpx
+
+        slow_check = httpx.post(server.url + "/api/check", files={"file": ("long.txt", long_text())},
+                                timeout=WAIT_SECONDS)
+        assert slow_check.status_code == 200, slow_check.text[:300]
+        assert httpx.get(server.url + "/healthz").json() == {"status": "ok", "running": 0, "waiting": 0}

@@ -31,7 +31,7 @@ from gkcheck.render.files import safe_stem
 from gkcheck.render.html import preload as preload_report
 from gkcheck.rulepack import load_profile, load_rules
 from gkcheck.serve import pages
-from gkcheck.serve.guard import FORM_OVERHEAD, Admission, BodyLimit, SecurityHeaders
+from gkcheck.serve.guard import FORM_OVERHEAD, Admission, BodyDeadline, BodyLimit, SecurityHeaders
 from gkcheck.serve.jobs import DONE, FAILED, QUEUED, Job, JobQueue, QueueFull, Runner
 from gkcheck.serve.settings import Settings
 from gkcheck.serve.work import CheckUpload, Folders, check_isolated, display_name
@@ -48,6 +48,7 @@ STATUS_MESSAGES = {
     400: "请求格式不正确，请通过页面上传文件或粘贴文字。",
     404: "页面不存在。",
     405: "不支持这种请求方式。",
+    408: "上传超时。",
     413: "文件过大。",
     415: "不支持的请求类型：请用 multipart/form-data 上传文件（字段 file），或以 application/json 提交报告数据。",
     422: "请求内容不完整或格式不正确。",
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None, wrap_runner: Callable[[Runner],
     pages.preload()
     keep_text = pages.duration_text(settings.keep_seconds)
     too_large = f"文件过大：上限为 {pages.size_text(settings.max_bytes)}。"
+    too_slow = f"上传超时：{pages.duration_text(settings.upload_seconds)}内没有收完上传的内容，请检查网络后重新上传。"
     paste_limit = min(settings.max_bytes, MAX_PASTE_BYTES)
     paste_too_long = f"粘贴的文字过长（上限 {pages.size_text(paste_limit)}），请改为上传文件。"
 
@@ -168,10 +170,10 @@ def create_app(settings: Settings | None = None, wrap_runner: Callable[[Runner],
 
     def answer(scope: dict, status: int, message: str) -> Response:
         """A refusal in Chinese: JSON `{"error": ...}` for the API, a page otherwise."""
-        headers = {"Retry-After": "30"} if status == 503 else None
+        headers = {"Retry-After": "30"} if status == 503 else {"Connection": "close"} if status == 408 else None
         if _is_api(scope):
             return JSONResponse({"error": message}, status_code=status, headers=headers)
-        title = {413: "文件过大", 503: "服务器繁忙"}.get(status, "无法处理")
+        title = {408: "上传超时", 413: "文件过大", 503: "服务器繁忙"}.get(status, "无法处理")
         response = page(status, title, message, base=scope.get("root_path", ""))
         if headers:
             response.headers.update(headers)
@@ -338,6 +340,8 @@ def create_app(settings: Settings | None = None, wrap_runner: Callable[[Runner],
 
     app.add_middleware(BodyLimit, limit=settings.max_bytes + FORM_OVERHEAD,
                        refuse=lambda scope: answer(scope, 413, too_large))
+    app.add_middleware(BodyDeadline, seconds=settings.upload_seconds,
+                       refuse=lambda scope: answer(scope, 408, too_slow))
     app.add_middleware(Admission, limit=settings.jobs + settings.queue + UPLOAD_MARGIN,
                        refuse=lambda scope: answer(scope, 503, BUSY))
     app.add_middleware(SecurityHeaders)

@@ -1,7 +1,9 @@
-"""ASGI middleware: a request-body size cap and the response headers every page and answer carries."""
+"""ASGI middleware: a request-body size cap and read deadline, an admission limit, and the response headers every
+page and answer carries."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -65,6 +67,55 @@ class BodyLimit:
         try:
             await self.app(scope, counted_receive, tracked_send)
         except BodyTooLarge:
+            if not started:
+                await self.refuse(scope)(scope, receive, send)
+
+
+class BodyTimeout(Exception):
+    """The request body had not fully arrived by the deadline."""
+
+
+class BodyDeadline:
+    """Refuse a request whose body has not fully arrived within `seconds` of the request reaching the
+    application (its headers received): a slowly sent upload does not hold its place for ever. The answer (408)
+    closes the connection; the rest of the body is never read. Waiting for a check after the body has
+    arrived is not limited here (the check has its own time limit)."""
+
+    def __init__(self, app: ASGIApp, seconds: float, refuse: Callable[[Scope], ASGIApp]) -> None:
+        self.app = app
+        self.seconds = seconds
+        self.refuse = refuse  # builds the 408 answer for a request (page or JSON)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "POST":
+            await self.app(scope, receive, send)
+            return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.seconds
+        arrived = False
+        started = False
+
+        async def timed_receive() -> Message:
+            nonlocal arrived
+            if arrived:  # later calls only listen for the client going away
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
+            except asyncio.TimeoutError:
+                raise BodyTimeout from None
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                arrived = True
+            return message
+
+        async def tracked_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, timed_receive, tracked_send)
+        except BodyTimeout:
             if not started:
                 await self.refuse(scope)(scope, receive, send)
 
