@@ -104,14 +104,22 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
-def cpu_seconds(pid: int) -> tuple[float, float]:
-    """CPU time (user + system) of a process itself, and of its ended (reaped) children."""
+def _stat(pid: int) -> list[str]:
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
+        return []
+
+
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU time (user + system) of a process itself, and of its children: the ended (reaped) ones and those
+    still running (the server's persistent workers)."""
+    fields = _stat(pid)
+    if not fields:
         return 0.0, 0.0
     tick = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick
+    live = sum(int(f[11]) + int(f[12]) for f in map(_stat, children(pid)) if f)
+    return (int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14]) + live) / tick
 
 
 def children(pid: int) -> list[int]:
