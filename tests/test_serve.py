@@ -124,6 +124,7 @@ def test_openapi_describes_the_api_and_no_page_loads_outside_resources(client: T
     assert {"/api/check", "/api/rules", "/healthz"} <= set(spec["paths"])
     body = spec["paths"]["/api/check"]["post"]["requestBody"]["content"]
     assert {"multipart/form-data", "application/json"} <= set(body)
+    assert {"408", "413", "422", "503"} <= set(spec["paths"]["/api/check"]["post"]["responses"])
     assert client.get("/docs").status_code == 404  # the framework's docs page would load scripts from a CDN
     result = finished_page(client, submit_page(client, {"file": ("a.html", good_html())}))
     for page in (client.get("/").text, result.text):
@@ -480,7 +481,8 @@ def test_serve_command_help_and_bad_rules_folder(tmp_path: Path) -> None:
 
     shown = CliRunner().invoke(main, ["serve", "--help"])
     assert shown.exit_code == 0
-    for option in ("--host", "--port", "--jobs", "--queue", "--max-bytes", "--keep", "--rules", "--profile"):
+    for option in ("--host", "--port", "--jobs", "--queue", "--max-bytes", "--keep", "--upload-timeout", "--rules",
+                   "--profile"):
         assert option in shown.output
     assert "127.0.0.1" in shown.output and "自查网页" in shown.output
     bad = CliRunner().invoke(main, ["serve", "--rules", str(tmp_path / "none")])

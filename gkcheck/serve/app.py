@@ -73,6 +73,7 @@ API_CHECK_BODY = {
     "responses": {
         "200": {"description": "检查结果，格式见 schemas/findings.schema.json",
                 "content": {"application/json": {"schema": {"type": "object"}}}},
+        "408": {"description": "上传超时：规定时间内没有收完上传的内容"},
         "413": {"description": "文件超过大小上限"},
         "422": {"description": "文件无法读取（原因见 error）"},
         "503": {"description": "正在检查和排队的报告已满"},
