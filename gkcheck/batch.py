@@ -350,7 +350,8 @@ def run_batch(paths: Sequence[Path], job: BatchJob, executor: Executor | None = 
     started = time.time()
     out_dir = Path(job.out_dir)
     tasks = plan_tasks(paths, job.formats, out_dir, taken)
-    job.compile_rules()
+    if len(tasks) > 1:  # plans shared by the workers; a single file's worker makes only those its report needs
+        job.compile_rules()
     records: list[FileRecord] = []
     for task, outcome in in_order((executor or InProcess()).imap(job, tasks)):
         if isinstance(outcome, FileRecord):

@@ -1,5 +1,5 @@
-"""A per-user cache of work that only depends on the project's own files (validated rule packs, compiled
-page templates), so that checking one file does not redo it on every run.
+"""A per-user cache of work that only depends on the project's own files (validated rule packs, parsed table
+templates, compiled page templates), so that checking one file does not redo it on every run.
 
 The cache lives in `$GKCHECK_CACHE_DIR`, else `$XDG_CACHE_HOME/gkcheck`, else `~/.cache/gkcheck`
 (`GKCHECK_CACHE_DIR=""` turns it off). Entries are named by a hash of everything they depend on, written

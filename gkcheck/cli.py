@@ -11,14 +11,12 @@ from pathlib import Path
 
 import click
 
-from gkcheck import clihelp
 from gkcheck.batch import BatchJob, FileRecord, FileTask, protected_files, run_batch, write_summaries
 from gkcheck.errors import GkError
 from gkcheck.executor import LocalPool
 from gkcheck.inputs import Problem, expand
 from gkcheck.isolate import Limits, run_isolated
 from gkcheck.multi.batch import MultiOptions
-from gkcheck.multi.commands import history_lines, rollup_digests, rollup_lines
 from gkcheck.multi.history import DEFAULT_NAME as DEFAULT_HISTORY
 from gkcheck.multi.run import (
     MultiRun,
@@ -33,7 +31,6 @@ from gkcheck.outdir import foreign_names, locked, prepare
 from gkcheck.pipeline import check_file, extract_file, warm_up
 from gkcheck.progress import Progress
 from gkcheck.read import DEFAULT_MAX_BYTES
-from gkcheck.render.html import preload as preload_html
 from gkcheck.render.summary import BatchSummary
 from gkcheck.rulepack import CHECKS_DIR, load_profile, load_rules, validate_dir
 from gkcheck.terminal import display_name, echo
@@ -50,12 +47,16 @@ class ChineseHelpFormatter(click.HelpFormatter):
     """Help text with Chinese headings."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        from gkcheck import clihelp  # help text only
+
         super().write_usage(prog, clihelp.usage_args(args), prefix="用法：")
 
     def write_heading(self, heading: str) -> None:
         self.write(f"{'':>{self.current_indent}}{HEADINGS.get(heading, heading)}：\n")
 
     def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:  # type: ignore[override]
+        from gkcheck import clihelp
+
         self.write(clihelp.definition_list(rows, self.current_indent, self.width, col_max, col_spacing))
 
 
@@ -223,7 +224,10 @@ def _check(files: list[Path], out_root: Path, fmt_list: list[str], rules: list, 
         progress.file_done(result)
 
     warm_up(readers=len(files) > jobs)
-    preload_html()
+    if "html" in fmt_list and len(files) > 1:  # one file: its worker loads the one page template it needs
+        from gkcheck.render.html import preload as preload_html
+
+        preload_html()
     try:
         run = run_batch(files, job, LocalPool(limits, jobs), on_file=show, taken=foreign_names(out_root))
         try:
@@ -310,6 +314,8 @@ def serve_cmd(host: str, port: int, jobs: int, queue: int, max_bytes: int, keep:
               default=Path("reports_out") / DEFAULT_HISTORY, show_default=True, help="结果历史数据库。")
 def history_cmd(unit: str | None, history_file: Path) -> None:
     """查看结果历史：各单位历次检查的得分，或某个单位的得分与未排除的问题。"""
+    from gkcheck.multi.commands import history_lines
+
     try:
         echo("\n".join(history_lines(history_file, unit)))
     except GkError as exc:
@@ -328,6 +334,8 @@ def rollup_cmd(summary: Path, parts: tuple[Path, ...], profile: str, jobs: int) 
 
     退出码：0 没有“错误”级的不一致；1 有（严重程度由评分方案 multi.rollup.severity 决定）；2 有文件无法读取。
     """
+    from gkcheck.multi.commands import rollup_digests, rollup_lines
+
     try:
         rules, prof = load_rules(CHECKS_DIR), load_profile(profile)
     except GkError as exc:
@@ -359,6 +367,8 @@ def rules_list(rules_dir: Path) -> None:
         rules = load_rules(rules_dir)
     except GkError as exc:
         _fail(str(exc))
+    from gkcheck import clihelp
+
     for rule in rules:
         echo(clihelp.rule_line(rule))
     echo(f"共 {len(rules)} 条规则。")

@@ -11,15 +11,13 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from gkcheck import cache as user_cache
-from gkcheck import safeyaml, schema_messages
 from gkcheck.errors import RuleError
 from gkcheck.paths import PROFILES_DIR, RULES_DIR, SCHEMAS_DIR
 
 if TYPE_CHECKING:
     import jsonschema
+    import yaml
 
 CHECKS_DIR = RULES_DIR / "checks"
 MAX_MESSAGE_CHARS = 300
@@ -67,6 +65,8 @@ def _schema(name: str) -> dict[str, Any]:
 
 def _node_at(node: yaml.Node, path: list[Any]) -> yaml.Node:
     """The YAML node at a JSON path (for error line numbers); stops at the deepest node found."""
+    import yaml  # imported here, like safeyaml and jsonschema: a cached rule pack is not parsed again
+
     for key in path:
         if isinstance(node, yaml.MappingNode):
             nxt = next((v for k, v in node.value if k.value == key), None)
@@ -81,11 +81,15 @@ def _node_at(node: yaml.Node, path: list[Any]) -> yaml.Node:
 
 
 def _error_text(error: jsonschema.ValidationError) -> str:
+    from gkcheck import schema_messages
+
     return schema_messages.error_text(error)
 
 
 def validate_file(path: Path) -> tuple[list[Rule], list[Problem]]:
     """Parse and validate one rule file; returns its rules and the problems found (with line numbers)."""
+    from gkcheck import safeyaml
+
     name = str(path)
     try:
         node, data = safeyaml.load(path)
@@ -260,6 +264,8 @@ def load_profile(name_or_path: str = "default") -> Profile:
 
 
 def _validated_profile(path: Path) -> dict[str, Any]:
+    from gkcheck import safeyaml
+
     try:
         _, data = safeyaml.load(path)
     except safeyaml.YamlRefused as exc:

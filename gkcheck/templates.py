@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from gkcheck import cache as user_cache
 from gkcheck.paths import TEMPLATES_DIR
 
 TABLE_TITLES = {
@@ -93,8 +94,20 @@ def _columns(items: list[dict]) -> dict[str, Column]:
 
 
 def _load_yaml(path: Path) -> dict:
+    """A template file's data, kept in the per-user cache under a hash of the file: a run whose templates are
+    unchanged neither parses them nor imports the YAML parser."""
+    key = user_cache.fingerprint(["template"], [path])
+    cached = user_cache.load_json("templates", key) if key else None
+    if isinstance(cached, dict):
+        return cached
+    import yaml
+
     with path.open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    with contextlib.suppress(TypeError, ValueError):
+        if key and isinstance(data, dict) and json.loads(json.dumps(data)) == data:  # only what JSON keeps as is
+            user_cache.store_json("templates", key, data)
+    return data
 
 
 @cache

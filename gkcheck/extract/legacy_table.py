@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from gkcheck.extract.normalize import norm
 from gkcheck.extract.numbers import parse_number
 from gkcheck.model import CellValue, Report, TableInfo
@@ -37,6 +35,7 @@ class LegacySpec:
 
 @cache
 def legacy_spec(path: Path = LEGACY_DIR / "2008.yaml") -> LegacySpec:
+    import yaml  # only for reports before 2019
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     rows = [Row(key=r["key"], label=r["label"], match=tuple(norm(m) if not m.startswith("^") else m
                                                              for m in r.get("match", [])))

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gkcheck.engine.score import score_of, timeliness_unknown
 from gkcheck.multi.units import Units, clean, normalise
 from gkcheck.multi.yamlfile import InputFileError, load_validated
@@ -55,6 +53,8 @@ class Decisions:
 
 def load_decisions(path: Path) -> Decisions:
     """Read and validate a decisions file; InputFileError (Chinese, with the line) when it is unusable."""
+    import yaml  # only when a decisions file is given
+
     data = load_validated(path, "decisions.schema.json", "复核决定文件")
     node = yaml.compose(path.read_text(encoding="utf-8"))
     items = next((v for k, v in node.value if k.value == "decisions"), None)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gkcheck.errors import GkError
 from gkcheck.rulepack import _error_text, _node_at, _schema
 
@@ -19,6 +17,8 @@ class InputFileError(GkError):
 
 def load_validated(path: Path, schema_name: str, what: str) -> dict[str, Any]:
     """Parse `path` as YAML and validate it against `schemas/<schema_name>`; raise InputFileError otherwise."""
+    import yaml  # only when such a file is given, like jsonschema below
+
     name = str(path)
     try:
         if path.stat().st_size > MAX_BYTES:
