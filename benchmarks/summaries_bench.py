@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -16,6 +17,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from synth import build_html, inject, synth_values  # noqa: E402
 
+from gkcheck.batch import write_files  # noqa: E402
 from gkcheck.engine import run  # noqa: E402
 from gkcheck.extract import extract  # noqa: E402
 from gkcheck.read import read_bytes  # noqa: E402
@@ -41,9 +43,11 @@ def main() -> None:
             summary.add(dict(base, file=f"reports/r{i}.html", score=dict(base["score"], total=total),
                              document=dict(base["document"], issuer=f"第{i}号单位")))
         added = time.perf_counter()
-        files = summary_files(summary, ("html",))
-        done = time.perf_counter()
-        sizes = "，".join(f"{name} {len(data) // 1024} KB" for name, data in files.items())
+        with tempfile.TemporaryDirectory() as folder:
+            files = summary_files(summary, ("html",))
+            write_files(Path(folder), files)
+            done = time.perf_counter()
+            sizes = "，".join(f"{name} {(Path(folder) / name).stat().st_size // 1024} KB" for name in files)
         print(f"{size:>5} 份：收集 {added - started:.2f} 秒，写出汇总 {done - added:.2f} 秒"
               f"（每份 {1000 * (done - added) / size:.1f} 毫秒）；{sizes}")
 

@@ -25,14 +25,12 @@ from gkcheck.executor import Executor, InProcess
 from gkcheck.isolate import in_order
 from gkcheck.outdir import is_foreign, record
 from gkcheck.render.files import safe_stem
+from gkcheck.spool import Spool
 from gkcheck.terminal import display_name
 
 SUFFIX = {"html": ".html", "json": ".json", "text": ".txt"}
 # Base names of the batch summaries: a report named like one of them gets another output name.
 RESERVED_STEMS = frozenset({"index", "scorecard", "findings", "summary"})
-MAIN_FINDINGS = 3  # findings kept in the compact record (the most severe first)
-MAIN_SUSPECTS = 3
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
 
@@ -137,18 +135,19 @@ def _temp_name(name: str) -> str:
     return f".{name}.tmp"
 
 
-def write_files(out_dir: Path, files: dict[str, str | bytes],
+def write_files(out_dir: Path, files: dict[str, str | bytes | Iterable[str]],
                 protected: frozenset[tuple[int, int]] = frozenset()) -> None:
-    """Write `{name: text}` into `out_dir` as a group: every file to its temporary name first, then all renamed
-    into place, so a process killed while writing leaves only temporaries (which `discard_outputs` removes).
+    """Write `{name: content}` into `out_dir` as a group: every file to its temporary name first, then all
+    renamed into place, so a process killed while writing leaves only temporaries (which `discard_outputs`
+    removes). Content is text, bytes, or text generated piece by piece (written as it comes, never joined).
 
     No fsync per file (the rename keeps each file whole; `sync_folder` flushes the folder once at the end).
     CSV files get a UTF-8 BOM so that spreadsheet programs read Chinese text correctly.
     """
     written: list[tuple[Path, Path]] = []
-    contents: list[bytes] = []
+    hashes: list[str] = []
     try:
-        for name, text in files.items():
+        for name, content in files.items():
             if not name or name in (".", "..") or "/" in name or "\0" in name or name.startswith("."):
                 raise GkError(f"输出文件名不安全：{name!r}")
             target, temp = out_dir / name, out_dir / _temp_name(name)
@@ -158,19 +157,33 @@ def write_files(out_dir: Path, files: dict[str, str | bytes],
                 os.unlink(temp)
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
             written.append((temp, target))
-            contents.append(text if isinstance(text, bytes) else
-                            text.encode("utf-8-sig" if name.lower().endswith(".csv") else "utf-8", "replace"))
             with os.fdopen(fd, "wb") as fh:
-                fh.write(contents[-1])
-        for (temp, target), data in zip(written, contents, strict=True):
+                hashes.append(_write_content(fh, name, content))
+        for (temp, target), sha256 in zip(written, hashes, strict=True):
             os.replace(temp, target)
-            record(out_dir, target.name, data)
+            record(out_dir, target.name, sha256)
     except OSError as exc:
         raise GkError(f"无法写入输出文件：{exc.strerror or exc}", str(out_dir)) from exc
     finally:
         for temp, _ in written:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
+
+
+def _write_content(fh: Any, name: str, content: str | bytes | Iterable[str]) -> str:
+    """Write one file's content; returns the SHA-256 hex digest of the bytes written."""
+    hasher = hashlib.sha256()
+    pieces: Iterable[str | bytes] = [content] if isinstance(content, (str, bytes)) else content
+    prefix = b"\xef\xbb\xbf" if name.lower().endswith(".csv") and not isinstance(content, bytes) else b""
+    for piece in pieces:
+        data = prefix + (piece if isinstance(piece, bytes) else piece.encode("utf-8", "replace"))
+        prefix = b""
+        hasher.update(data)
+        fh.write(data)
+    if prefix:  # an empty CSV still gets its BOM
+        hasher.update(prefix)
+        fh.write(prefix)
+    return hasher.hexdigest()
 
 
 def discard_outputs(out_dir: Path, task: FileTask, since: float) -> None:
@@ -196,48 +209,35 @@ def sync_folder(out_dir: Path) -> None:
 # --------------------------------------------------------------------------- the compact record
 
 
-def _finding_brief(finding: dict) -> dict[str, Any]:
-    brief = {k: finding.get(k) for k in ("rule", "severity", "category", "message", "cells", "suggestion")}
-    brief.update({k: finding[k] for k in ("fingerprint", "decision") if k in finding})
-    return brief
-
-
 @dataclass
 class FileRecord:
     """What the batch keeps of one file: enough for every summary, never the report itself.
 
-    `document`, `score` and `summary` have the shapes of the JSON result (schemas/findings.schema.json).
-    `findings` (all of them) is filled only while `on_file` callbacks run; the records kept in
-    `BatchRun.records` hold `main_findings` and `failed_rules` instead. `extra` holds what worker-side hooks
-    (`BatchJob.hooks`) computed from the full result.
+    `document`, `score`, `summary`, `findings` and `suspects` have the shapes of the JSON result
+    (schemas/findings.schema.json). `extra` holds what worker-side hooks (`BatchJob.hooks`) computed from the
+    full result. The batch keeps its records on disk (`BatchRun.records`), so their size does not matter to
+    its memory.
     """
 
     number: int
     file: str
-    status: str = "checked"  # "checked" | "failed"
+    status: str = "checked"  # "checked" | "failed" | "missing"
     error: str | None = None  # why a failed file could not be checked (Chinese)
     outputs: dict[str, str] = field(default_factory=dict)  # format → file name in the output folder
     document: dict[str, Any] = field(default_factory=dict)
     score: dict[str, Any] = field(default_factory=dict)
     summary: dict[str, int] = field(default_factory=dict)  # findings per severity
-    main_findings: list[dict[str, Any]] = field(default_factory=list)
-    failed_rules: dict[str, int] = field(default_factory=dict)  # rule id → findings of that rule
-    suspects: list[dict[str, Any]] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
+    suspects: list[dict[str, Any]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_result(cls, task: FileTask, result: dict[str, Any]) -> FileRecord:
-        findings = result.get("findings") or []
-        ordered = sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.get("severity"), 3))
-        failed: dict[str, int] = {}
-        for finding in findings:
-            failed[finding.get("rule")] = failed.get(finding.get("rule"), 0) + 1
         return cls(
             number=task.number, file=display_name(task.path), outputs=dict(task.outputs),
             document=result.get("document") or {}, score=result.get("score") or {},
-            summary=result.get("summary") or {}, main_findings=[_finding_brief(f) for f in ordered[:MAIN_FINDINGS]],
-            failed_rules=failed, suspects=(result.get("suspects") or [])[:MAIN_SUSPECTS], findings=findings,
+            summary=result.get("summary") or {}, findings=list(result.get("findings") or []),
+            suspects=list(result.get("suspects") or []),
         )
 
     @classmethod
@@ -251,19 +251,50 @@ class FileRecord:
     def failed(self) -> bool:
         return self.status == "failed"
 
-    def compact(self) -> FileRecord:
-        """The record as kept for the summaries (the full findings list dropped)."""
-        self.findings = []
-        return self
+    def to_data(self) -> dict[str, Any]:
+        """The record as JSON data (`from_data` reads it back)."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> FileRecord:
+        return cls(**data)
 
     def as_result(self) -> dict[str, Any]:
         """The record in the shape of a check result (without the report), as the renderers read it."""
         return {
             "file": self.file, "document": self.document, "score": self.score, "summary": self.summary,
-            "findings": self.findings or self.main_findings, "suspects": self.suspects,
-            "outputs": self.outputs, "error": self.error,
+            "findings": self.findings, "suspects": self.suspects, "outputs": self.outputs, "error": self.error,
             **{k: v for k, v in self.extra.items() if not k.startswith("_")},  # e.g. unit, dismissed, sha256
         }
+
+    def summary_result(self) -> dict[str, Any]:
+        """The record as the batch summaries read it: findings dismissed by a review decision included,
+        flagged `dismissed` (shown apart, not counted)."""
+        result = self.as_result()
+        dismissed = [dict(f, dismissed=True) for f in self.extra.get("dismissed") or []]
+        if dismissed:
+            result["findings"] = list(result["findings"]) + dismissed
+        return result
+
+
+class RecordSpool(Spool[FileRecord]):
+    """The batch's records, in input order, kept on disk in the output folder while the batch runs."""
+
+    def __init__(self, folder: Path | str | None = None) -> None:
+        super().__init__(folder, ".gkcheck-records-", encode=FileRecord.to_data, decode=FileRecord.from_data)
+
+
+class SummaryResults(Sequence[dict[str, Any]]):
+    """The batch's records as the summaries read them (`FileRecord.summary_result`), one at a time."""
+
+    def __init__(self, records: Sequence[FileRecord]) -> None:
+        self.records = records
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __getitem__(self, index: int) -> dict[str, Any]:  # type: ignore[override]
+        return self.records[index].summary_result()
 
 
 # --------------------------------------------------------------------------- the per-file work
@@ -319,65 +350,71 @@ class BatchJob:
 
 @dataclass
 class BatchRun:
-    """The outcome of a batch: one compact record per input, in input order."""
+    """The outcome of a batch: one record per input, in input order, kept on disk until `close`."""
 
     out_dir: Path
-    records: list[FileRecord]
+    records: RecordSpool
     seconds: float = 0.0
-
-    @property
-    def checked(self) -> list[FileRecord]:
-        return [r for r in self.records if not r.failed]
-
-    @property
-    def failed(self) -> list[FileRecord]:
-        return [r for r in self.records if r.failed]
 
     @property
     def exit_code(self) -> int:
         """0 no error findings; 1 a report has error findings; 2 a file could not be checked."""
-        if any(r.failed for r in self.records):
-            return EXIT_UNREADABLE
-        if any((r.summary or {}).get("error") for r in self.records):
-            return EXIT_FINDINGS
-        return EXIT_OK
+        code = EXIT_OK
+        for entry in self.records:
+            if entry.failed:
+                return EXIT_UNREADABLE
+            if (entry.summary or {}).get("error"):
+                code = EXIT_FINDINGS
+        return code
+
+    def close(self) -> None:
+        """Remove the records from disk (safe to call twice)."""
+        self.records.close()
+
+    def __enter__(self) -> BatchRun:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def run_batch(paths: Sequence[Path], job: BatchJob, executor: Executor | None = None,
               on_file: Callable[[FileRecord], None] | None = None, taken: Iterable[str] = ()) -> BatchRun:
     """Check every input with `job` on `executor` (in this process when None); call `on_file` for each
-    file's record in input order (with all its findings), and return every compact record."""
+    file's record in input order, and return the run, its records kept on disk (`close` removes them)."""
     started = time.time()
     out_dir = Path(job.out_dir)
     tasks = plan_tasks(paths, job.formats, out_dir, taken)
     if len(tasks) > 1:  # plans shared by the workers; a single file's worker makes only those its report needs
         job.compile_rules()
-    records: list[FileRecord] = []
-    for task, outcome in in_order((executor or InProcess()).imap(job, tasks)):
-        if isinstance(outcome, FileRecord):
-            record = outcome
-        else:
-            reason = outcome.message if isinstance(outcome, GkError) else str(outcome)
-            record = FileRecord.failed_file(task, reason)
-            discard_outputs(out_dir, task, started)
-        if on_file is not None:
-            on_file(record)
-        records.append(record.compact())
+    run = BatchRun(out_dir, RecordSpool(out_dir))
+    try:
+        for task, outcome in in_order((executor or InProcess()).imap(job, tasks)):
+            if isinstance(outcome, FileRecord):
+                record = outcome
+            else:
+                reason = outcome.message if isinstance(outcome, GkError) else str(outcome)
+                record = FileRecord.failed_file(task, reason)
+                discard_outputs(out_dir, task, started)
+            if on_file is not None:
+                on_file(record)
+            run.records.append(record)
+    except BaseException:
+        run.close()
+        raise
     sync_folder(out_dir)
-    return BatchRun(out_dir, records, time.time() - started)
+    run.seconds = time.time() - started
+    return run
 
 
-def write_summaries(run: BatchRun, protected: frozenset[tuple[int, int]] = frozenset(),
-                    summary: Any = None, formats: Sequence[str] = ("html",)) -> list[str]:
-    """Write the batch summaries (gkcheck/render/outputs.py) from `summary` (a BatchSummary fed by `on_file`
-    with every finding), else from the compact records; return the names written."""
+def write_summaries(run: BatchRun, protected: frozenset[tuple[int, int]] = frozenset(), rules: Sequence[Any] = (),
+                    formats: Sequence[str] = ("html",)) -> list[str]:
+    """Write the batch summaries (gkcheck/render/outputs.py) from the run's records, read back one at a time;
+    return the names written."""
     from gkcheck.render.outputs import summary_files
     from gkcheck.render.summary import BatchSummary
 
-    if summary is None:
-        summary = BatchSummary()
-        for record in run.records:
-            summary.add(record.as_result(), record.failed_rules)
+    summary = BatchSummary(rules, results=SummaryResults(run.records))
     files = summary_files(summary, tuple(formats), str(run.out_dir))
     write_files(run.out_dir, files, protected)
     sync_folder(run.out_dir)

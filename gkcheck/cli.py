@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -11,7 +12,15 @@ from pathlib import Path
 
 import click
 
-from gkcheck.batch import BatchJob, FileRecord, FileTask, protected_files, run_batch, write_summaries
+from gkcheck.batch import (
+    BatchJob,
+    FileRecord,
+    FileTask,
+    SummaryResults,
+    protected_files,
+    run_batch,
+    write_summaries,
+)
 from gkcheck.errors import GkError
 from gkcheck.executor import LocalPool
 from gkcheck.inputs import Problem, expand
@@ -23,15 +32,12 @@ from gkcheck.multi.run import (
     history_path,
     is_history_file,
     load_options,
-    replace_in_summary,
-    summary_result,
 )
 from gkcheck.options import finite_seconds, iso_date
 from gkcheck.outdir import foreign_names, locked, prepare
 from gkcheck.pipeline import check_file, extract_file, warm_up
 from gkcheck.progress import Progress
 from gkcheck.read import DEFAULT_MAX_BYTES
-from gkcheck.render.summary import BatchSummary
 from gkcheck.rulepack import CHECKS_DIR, load_profile, load_rules, validate_dir
 from gkcheck.terminal import display_name, echo
 
@@ -215,41 +221,37 @@ def _check(files: list[Path], out_root: Path, fmt_list: list[str], rules: list, 
                    prepare=(multi.prepare,))
 
     progress = Progress(len(files), quiet=quiet, out=echo, err=lambda text: echo(text, err=True))
-    summary = BatchSummary(rules)
 
     def show(record: FileRecord) -> None:
         multi.collect(record)
-        result = summary_result(record)
-        summary.add(result, record.failed_rules)
-        progress.file_done(result)
+        progress.file_done(record.summary_result())
 
     warm_up(readers=len(files) > jobs)
     if "html" in fmt_list and len(files) > 1:  # one file: its worker loads the one page template it needs
         from gkcheck.render.html import preload as preload_html
 
         preload_html()
-    try:
-        run = run_batch(files, job, LocalPool(limits, jobs), on_file=show, taken=foreign_names(out_root))
+    with contextlib.ExitStack() as cleanup:  # the texts and the records kept on disk go, whatever happens
+        cleanup.callback(multi.close)
+        run = cleanup.enter_context(run_batch(files, job, LocalPool(limits, jobs), on_file=show,
+                                              taken=foreign_names(out_root)))
         try:
-            code = multi.finish(run, job, lambda: LocalPool(limits, jobs), quiet,
-                                on_change=lambda old, new: replace_in_summary(summary, old, new))
+            code = multi.finish(run, job, lambda: LocalPool(limits, jobs), quiet)
         except GkError as exc:
             echo(f"✗ {exc}", err=True)
             code = EXIT_UNREADABLE
-    finally:
-        multi.close()
-    for problem in problems:
-        record = FileRecord.failed_file(FileTask(len(run.records), Path(problem.path), {}), problem.message)
-        summary.add(summary_result(record), record.failed_rules)
-        run.records.append(record)
-    written: list[str] = []
-    if len(run.records) > 1:
-        try:
-            written = write_summaries(run, protected, summary, fmt_list)
-        except GkError as exc:
-            echo(f"✗ 无法写出汇总：{exc.message}", err=True)
-            code = EXIT_UNREADABLE
-    progress.finish(summary.results, out_root, written or [n for fmt in fmt_list for n in _outputs_of(run, fmt)])
+        for problem in problems:
+            run.records.append(FileRecord.failed_file(FileTask(len(run.records), Path(problem.path), {}),
+                                                      problem.message))
+        written: list[str] = []
+        if len(run.records) > 1:
+            try:
+                written = write_summaries(run, protected, rules, fmt_list)
+            except GkError as exc:
+                echo(f"✗ 无法写出汇总：{exc.message}", err=True)
+                code = EXIT_UNREADABLE
+        progress.finish(SummaryResults(run.records), out_root,
+                        written or [n for fmt in fmt_list for n in _outputs_of(run, fmt)])
     return code
 
 

@@ -77,9 +77,10 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def record(out_dir: Path, name: str, data: bytes) -> None:
-    """Note that gkcheck wrote `data` as `out_dir/name` (one appended line: safe with parallel writers)."""
-    entry: dict[str, object] = {"name": name, "sha256": digest(data)}
+def record(out_dir: Path, name: str, data: bytes | str) -> None:
+    """Note that gkcheck wrote `data` (or content with the SHA-256 hex digest `data`) as `out_dir/name`
+    (one appended line: safe with parallel writers)."""
+    entry: dict[str, object] = {"name": name, "sha256": data if isinstance(data, str) else digest(data)}
     with contextlib.suppress(OSError):
         info = os.lstat(Path(out_dir) / name)
         entry.update(size=info.st_size, mtime_ns=info.st_mtime_ns)

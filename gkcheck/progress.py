@@ -8,7 +8,7 @@ final line (files, scored, with errors, unreadable, where the results are).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -77,7 +77,7 @@ class Progress:
         else:
             self.out(file_line(self.done, self.total, result))
 
-    def finish(self, results: Sequence[dict], out_dir: Path, written: Sequence[str] = ()) -> str:
+    def finish(self, results: Iterable[dict], out_dir: Path, written: Sequence[str] = ()) -> str:
         """Close the bar and print the final line; returns it."""
         if self.bar is not None:
             self.bar.close()
@@ -93,20 +93,26 @@ def _is_terminal(stream: TextIO) -> bool:
         return False
 
 
-def final_line(results: Sequence[dict], out_dir: Path, written: Sequence[str] = (), seconds: float = 0.0) -> str:
+def final_line(results: Iterable[dict], out_dir: Path, written: Sequence[str] = (), seconds: float = 0.0) -> str:
     """`完成：共 10 个文件，已评分 8，有“错误”的 3，无法读取 1（用时 4.2 秒）；结果在 /…/reports_out（…）`."""
-    status = [row_status(r) for r in results]
-    failed = [r for r, s in zip(results, status, strict=True) if s == "failed"]
-    ranked = [r for r, s in zip(results, status, strict=True) if s == "checked"]
-    scored = sum(1 for r in ranked if score_total(r) is not None)
-    with_errors = sum(1 for r in ranked if counts(r)["error"])
-    files = len(results) - status.count("missing")
-    text = f"完成：共 {files} 个文件，已评分 {scored}，有“错误”的 {with_errors}，无法读取 {len(failed)}"
-    if status.count("missing"):
-        text += f"，未提交报告的单位 {status.count('missing')}"
+    tally = {"checked": 0, "failed": 0, "missing": 0, "duplicate": 0, "scored": 0, "with_errors": 0}
+    first_failed: dict = {}
+    for result in results:  # one pass: the results may be read back from disk one at a time
+        status = row_status(result)
+        tally[status] += 1
+        if status == "failed" and not first_failed:
+            first_failed = result
+        if status == "checked":
+            tally["scored"] += score_total(result) is not None
+            tally["with_errors"] += bool(counts(result)["error"])
+    files = sum(tally[s] for s in ("checked", "failed", "duplicate"))
+    text = (f"完成：共 {files} 个文件，已评分 {tally['scored']}，有“错误”的 {tally['with_errors']}，"
+            f"无法读取 {tally['failed']}")
+    if tally["missing"]:
+        text += f"，未提交报告的单位 {tally['missing']}"
     text += f"（用时 {seconds:.1f} 秒）"
-    if len(failed) == 1:
-        text += f"；无法读取：{display_name(str(failed[0].get('file')))}（{failed[0].get('error')}）"
+    if tally["failed"] == 1:
+        text += f"；无法读取：{display_name(str(first_failed.get('file')))}（{first_failed.get('error')}）"
     main = [n for n in ("index.html", "scorecard.xlsx") if n in written]
     where = display_name(str(Path(out_dir).resolve()))
     text += f"；结果在 {where}" + (f"（{'、'.join(main)} 等）" if main else "")

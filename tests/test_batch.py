@@ -97,19 +97,27 @@ def test_failed_file_is_a_row_with_its_reason_and_has_no_outputs(tmp_path: Path)
     assert index_links(out) == ["good.html"]  # no link to a page that was not written
 
 
-def test_on_file_sees_every_finding_and_kept_records_are_compact(tmp_path: Path):
+def test_records_are_kept_whole_on_disk_in_the_output_folder_until_closed(tmp_path: Path):
     files = [write_report(tmp_path, f"r{i}.html", seed=i, wrong=True) for i in range(3)]
     out = tmp_path / "out"
     out.mkdir()
     job = BatchJob(load_rules(), load_profile(), ("json",), out, 10**7, protected_files(files))
-    seen: list[tuple[int, int]] = []
-    run = run_batch(files, job, InProcess(), on_file=lambda r: seen.append((r.number, len(r.findings))))
-    assert [n for n, _ in seen] == [0, 1, 2] and all(count >= 1 for _, count in seen)
-    for record in run.records:
-        assert record.findings == [] and record.main_findings[0]["severity"] == "error"
-        assert sum(record.failed_rules.values()) == sum(record.summary.values()) >= 1
+    seen: list[tuple[int, list]] = []
+    run = run_batch(files, job, InProcess(), on_file=lambda r: seen.append((r.number, r.findings)))
+    assert [n for n, _ in seen] == [0, 1, 2] and all(len(found) >= 1 for _, found in seen)
+    [spool] = [p for p in out.iterdir() if p.name.startswith(".gkcheck-records-")]
+    assert spool.stat().st_size > 0
+    for (number, found), record in zip(seen, run.records, strict=True):  # read back from disk, every finding
+        assert record.number == number and record.findings == found
+        assert sum(record.summary.values()) == len(found)
         assert record.outputs == {"json": f"{Path(record.file).stem}.json"}
+    replaced = run.records[1]
+    replaced.findings = []
+    run.records[1] = replaced
+    assert run.records[1].findings == [] and run.records[2].findings == seen[2][1] and len(run.records) == 3
     assert run.exit_code == 1
+    run.close()
+    assert not spool.exists()
 
 
 def _hang_after_writing(result: dict) -> dict:
@@ -122,8 +130,8 @@ def test_killed_worker_leaves_no_outputs_of_its_file(tmp_path: Path):
     out = tmp_path / "out"
     out.mkdir()
     job = BatchJob(load_rules(), load_profile(), ("html", "json"), out, 10**7, hooks=(_hang_after_writing,))
-    run = run_batch(files, job, LocalPool(Limits(timeout=3), jobs=1))
-    assert run.records[0].failed and "超时" in (run.records[0].error or "")
+    with run_batch(files, job, LocalPool(Limits(timeout=3), jobs=1)) as run:
+        assert run.records[0].failed and "超时" in (run.records[0].error or "")
     assert [p for p in out.iterdir() if p.name != MANIFEST] == []  # outputs written before the kill are gone
 
 
@@ -143,8 +151,8 @@ def test_worker_killed_while_writing_leaves_no_temporaries(tmp_path: Path, monke
     out = tmp_path / "out"
     out.mkdir()
     job = BatchJob(load_rules(), load_profile(), ("html", "json", "text"), out, 10**7)
-    run = run_batch(files, job, LocalPool(Limits(timeout=3), jobs=2))
-    assert all(r.failed and "超时" in (r.error or "") for r in run.records)
+    with run_batch(files, job, LocalPool(Limits(timeout=3), jobs=2)) as run:
+        assert all(r.failed and "超时" in (r.error or "") for r in run.records)
     assert [p for p in out.iterdir() if p.name != MANIFEST] == []
 
 

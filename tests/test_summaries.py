@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from gkcheck.cli import main
 from gkcheck.progress import Progress, final_line
-from gkcheck.render.summary import BatchSummary, render_findings_csv, unit_name
+from gkcheck.render.summary import BatchSummary, findings_csv, unit_name
 from gkcheck.render.workbook import render_workbook
 from gkcheck.rulepack import load_rules
 
@@ -195,7 +195,7 @@ def test_workbook_keeps_formulas_and_control_characters_out() -> None:
     unit = book["单位排名"]["B2"]
     assert unit.value == "=HYPERLINK(\"http://x\")" and unit.data_type == "s"
     assert book["问题明细"]["G2"].value == "=1+1" and book["问题明细"]["G2"].data_type == "s"
-    assert "'=1+1" in render_findings_csv(summary)
+    assert "'=1+1" in "".join(findings_csv(summary))
 
 
 def test_expected_unit_without_report_and_duplicate_report_rows(tmp_path: Path) -> None:
@@ -233,5 +233,5 @@ def test_a_document_that_is_not_a_report_says_why_and_has_no_timeliness() -> Non
     assert row.timeliness == "—" and row.rank == "" and row.reason == "不是政府信息公开工作年度报告"
     from gkcheck.render.html import render_index_page
 
-    cell = lxml_html.fromstring(render_index_page(summary)).xpath("//td[@class='problems']")[0]
+    cell = lxml_html.fromstring("".join(render_index_page(summary))).xpath("//td[@class='problems']")[0]
     assert cell.text_content().strip() == "不评分：不是政府信息公开工作年度报告"

@@ -14,6 +14,7 @@ it again. Fields added to a result (and to the batch record):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,7 @@ def merge(result: dict[str, Any], extra: list[dict[str, Any]], duplicate_of: str
     rescore(result, profile)
 
 
-def known_units(results: list[dict[str, Any]], digests: list[Digest]) -> set[str]:
+def known_units(results: Iterable[dict[str, Any]], digests: list[Digest]) -> set[str]:
     """Unit names and issuers seen in this run (for checking the units a decisions file names)."""
     names = {n for r in results for n in ((r.get("unit") or {}).get("name"), (r.get("unit") or {}).get("issuer")) if n}
     names.update(n for d in digests for n in (d.unit, d.issuer) if n)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from gkcheck import __version__
-from gkcheck.batch import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, BatchJob, BatchRun, FileRecord, FileTask
+from gkcheck.batch import EXIT_OK, EXIT_UNREADABLE, BatchJob, BatchRun, FileRecord, FileTask
 from gkcheck.errors import GkError
 from gkcheck.executor import Executor
 from gkcheck.isolate import in_order
@@ -118,7 +118,6 @@ class MultiRun:
     report_ids: dict[int, int] = field(default_factory=dict)  # record index -> history row
     seen: int = 0
     applied: set[str] = field(default_factory=set)  # fingerprints a review decision was applied to
-    on_change: Callable[[FileRecord | None, FileRecord], None] | None = None
     spill_dir: Path | None = None  # where the section texts wait on disk (None: the system's temporary folder)
     store: TextStore | None = None  # section texts by digest position; the digests keep none
 
@@ -161,12 +160,9 @@ class MultiRun:
         found = list(record.findings or []) + list(record.extra.get("dismissed") or [])
         self.applied.update(f["fingerprint"] for f in found if f.get("decision") and f.get("fingerprint"))
 
-    def finish(self, run: BatchRun, job: BatchJob, executor: Callable[[], Executor], quiet: bool,
-               on_change: Callable[[FileRecord | None, FileRecord], None] | None = None) -> int:
-        """Everything across reports once the batch is checked; returns the exit code. `on_change(old, new)`
-        is called for every record replaced by the second pass (with all its findings) and every row added
-        for a missing unit (old is None)."""
-        self.on_change = on_change
+    def finish(self, run: BatchRun, job: BatchJob, executor: Callable[[], Executor], quiet: bool) -> int:
+        """Everything across reports once the batch is checked: records replaced by the second pass, rows
+        added for missing units; returns the exit code."""
         code = run.exit_code
         if self.options.previous:
             previous = PreviousJob(job.rules, job.profile, job.max_bytes, self.options)
@@ -186,7 +182,7 @@ class MultiRun:
         code = max(code, self._second_pass(run, job, executor))
         try:
             if self.options.decisions and not self.options.units:
-                self.options.decisions.check_units(known_units([r.as_result() for r in run.records], self.digests))
+                self.options.decisions.check_units(known_units((r.as_result() for r in run.records), self.digests))
         except GkError as exc:
             echo(f"✗ {exc}", err=True)
             code = EXIT_UNREADABLE
@@ -194,8 +190,6 @@ class MultiRun:
             record = FileRecord(number=len(run.records), file="", status="missing", document=row["document"],
                                 score=row["score"], summary=row["summary"], extra={"unit": row["unit"]})
             run.records.append(record)
-            if self.on_change:
-                self.on_change(None, record)
             if self.recorder:
                 self.recorder.report(_history_row(record), "missing")
         if self.recorder:
@@ -209,9 +203,7 @@ class MultiRun:
         lines = summary_lines(run.records, notes)
         if lines and not quiet:
             echo("\n".join(lines))
-        if code == EXIT_UNREADABLE or any(r.failed for r in run.records):
-            return EXIT_UNREADABLE
-        return EXIT_FINDINGS if any((r.summary or {}).get("error") for r in run.records) else EXIT_OK
+        return EXIT_UNREADABLE if code == EXIT_UNREADABLE else run.exit_code
 
     def _second_pass(self, run: BatchRun, job: BatchJob, executor: Callable[[], Executor]) -> int:
         """Check again the files whose results change, so that their pages and records carry the findings."""
@@ -241,9 +233,7 @@ class MultiRun:
             if self.recorder and index in self.report_ids:
                 self.recorder.replace(self.report_ids[index], _history_row(outcome), _status(outcome))
             self._note_decisions(outcome)
-            if self.on_change:
-                self.on_change(run.records[index], outcome)
-            run.records[index] = outcome.compact()
+            run.records[index] = outcome
         return code
 
 
@@ -254,9 +244,7 @@ def _status(record: FileRecord) -> str:
 
 
 def _history_row(record: FileRecord) -> dict[str, Any]:
-    result = record.as_result()
-    result["findings"] = record.findings or record.main_findings
-    return result
+    return record.as_result()
 
 
 def summary_lines(records: list[FileRecord], notes: list[str]) -> list[str]:
@@ -278,30 +266,3 @@ def summary_lines(records: list[FileRecord], notes: list[str]) -> list[str]:
             lines.append(f"{display_name(record.file)}：{len(dismissed)} 项问题已按复核决定排除，不扣分")
     lines += notes
     return (["跨报告检查："] + lines) if lines else []
-
-
-def summary_result(record: FileRecord) -> dict[str, Any]:
-    """A record as the batch summaries read it: dismissed findings included, flagged `dismissed`."""
-    result = record.as_result()
-    dismissed = [dict(f, dismissed=True) for f in record.extra.get("dismissed") or []]
-    if dismissed:
-        result["findings"] = list(result.get("findings") or []) + dismissed
-    return result
-
-
-def replace_in_summary(summary: Any, old: FileRecord | None, new: FileRecord) -> None:
-    """Take a file's old entry out of a `BatchSummary` (rows, rule counts, result) and add its new one."""
-    if old is not None:
-        summary.finding_rows = [row for row in summary.finding_rows if row.file != old.file]
-        for rule, number in (old.failed_rules or {}).items():
-            row = summary.rule_counts.get(rule)
-            if row is None:
-                continue
-            row.units -= 1
-            row.findings -= number
-            if row.units <= 0:
-                del summary.rule_counts[rule]
-        position = next((i for i, r in enumerate(summary.results) if r.get("file") == old.file), None)
-        if position is not None:
-            del summary.results[position]
-    summary.add(summary_result(new), new.failed_rules if new.status != "missing" else {})

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from gkcheck.errors import GkError
@@ -258,25 +258,33 @@ def render(result: dict, fmt: str) -> str:
 # --------------------------------------------------------------------------- ranking and CSV
 
 
-def ranked(results: Iterable[dict]) -> list[tuple[str, dict]]:
-    """Results ordered by score (best first, unscored last) with competition ranks (1, 2, 2, 4)."""
-    items = sorted(
-        results,
-        key=lambda r: (score_total(r) is None, -(score_total(r) or 0.0), str(r.get("file") or "")),
-    )
-    out: list[tuple[str, dict]] = []
+def rank_order(keys: Iterable[tuple[float | None, str, bool]]) -> list[tuple[str, int]]:
+    """Competition ranks (1, 2, 2, 4) from each result's (score, file, duplicate): (rank, position) best first,
+    unscored last; unscored and duplicate reports get an empty rank. Ties keep the input order."""
+    items = sorted((total is None, -(total or 0.0), file, position, duplicate)
+                   for position, (total, file, duplicate) in enumerate(keys))
+    out: list[tuple[str, int]] = []
     previous: float | None = None
     rank = counted = 0
-    for item in items:
-        total = score_total(item)
-        if total is None or (item.get("unit") or {}).get("duplicate_of"):  # a duplicate report is not ranked
-            out.append(("", item))
+    for unscored, negative, _, position, duplicate in items:
+        if unscored or duplicate:
+            out.append(("", position))
             continue
         counted += 1
-        if total != previous:
-            rank, previous = counted, total
-        out.append((str(rank), item))
+        if -negative != previous:
+            rank, previous = counted, -negative
+        out.append((str(rank), position))
     return out
+
+
+def rank_key(result: dict) -> tuple[float | None, str, bool]:
+    """What `rank_order` ranks a result by."""
+    return score_total(result), str(result.get("file") or ""), bool((result.get("unit") or {}).get("duplicate_of"))
+
+
+def ranked(results: Sequence[dict]) -> list[tuple[str, dict]]:
+    """Results ordered by score (best first, unscored last) with competition ranks (1, 2, 2, 4)."""
+    return [(rank, results[position]) for rank, position in rank_order(rank_key(r) for r in results)]
 
 
 def _category_columns(results: list[dict]) -> list[tuple[str, str]]:
@@ -294,23 +302,29 @@ def _csv_text(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def render_csv(results: list[dict]) -> str:
-    """A scorecard: one row per file, ranked by score (unscored files last)."""
-    categories = _category_columns(results)
+def csv_line(values: Iterable[Any]) -> str:
+    """One CSV line (quoted where needed), for files written a line at a time."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(
-        ["排名", "文件", "发布机关", "年度", "类型", "模板", "得分"]
-        + [label for _, label in categories]
-        + ["错误数", "警告数", "提示数", "发布日期", "是否按时", "说明"]
-    )
-    for rank, result in ranked(results):
+    csv.writer(buf, lineterminator="\n").writerow(list(values))
+    return buf.getvalue()
+
+
+def render_csv(results: Sequence[dict]) -> str:
+    """A scorecard: one row per file, ranked by score (unscored files last)."""
+    return "".join(scorecard_lines(ranked(results), _category_columns(results)))
+
+
+def scorecard_lines(ranked_results: Iterable[tuple[str, dict]], categories: list[tuple[str, str]]) -> Iterator[str]:
+    """The scorecard CSV line by line, from (rank, result) pairs in ranking order."""
+    yield csv_line(["排名", "文件", "发布机关", "年度", "类型", "模板", "得分"] + [label for _, label in categories]
+               + ["错误数", "警告数", "提示数", "发布日期", "是否按时", "说明"])
+    for rank, result in ranked_results:
         doc = document(result)
         cats = (result.get("score") or {}).get("categories") or {}
         n = counts(result)
         published = doc.get("published") or {}
         total = score_total(result)
-        writer.writerow(
+        yield csv_line(
             [rank, _csv_text(result.get("file")), _csv_text(doc.get("issuer")), doc.get("year") or "",
              "无法检查" if result.get("error") else kind_label(doc), _template_short(doc),
              fmt_score(total) if total is not None else ""]
@@ -318,7 +332,6 @@ def render_csv(results: list[dict]) -> str:
             + [n["error"], n["warning"], n["info"], published.get("date") or "", timeliness_text(doc),
                _csv_text((result.get("score") or {}).get("reason") if total is None else "")]
         )
-    return buf.getvalue()
 
 
 def _template_short(doc: dict) -> str:

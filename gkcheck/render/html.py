@@ -7,6 +7,7 @@ dicts (no markup), so nothing from a report can reach the page unescaped.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +30,6 @@ from gkcheck.render import (
     kind_label,
     location_text,
     published_text,
-    ranked,
     score_total,
     template_text,
     year_text,
@@ -444,12 +444,12 @@ def render_html(result: dict) -> str:
     return _env().get_template("report.html.j2").render(**context)
 
 
-def _href(result: dict, inputs: list[Path]) -> str:
+def _href(result: dict, inputs: Callable[[], list[Path]]) -> str:
     """The report page of a result: the name the batch wrote (none when no page was written)."""
     if "outputs" in result:
         page = (result.get("outputs") or {}).get("html")
         return quote(page) if page else ""
-    return quote(output_name(Path(str(result.get("file") or "report")), ".html", inputs))
+    return quote(output_name(Path(str(result.get("file") or "report")), ".html", inputs()))
 
 
 def _bar_chart(items: list[tuple[str, int]], *, width: int = 460, bar: int = 18, label_width: int = 200,
@@ -474,7 +474,8 @@ def _histogram(bands: list[tuple[str, int]]) -> dict[str, Any]:
             "column": column}
 
 
-def _unit_view(row: UnitRow, result: dict, categories: list[tuple[str, str]], inputs: list[Path]) -> dict[str, Any]:
+def _unit_view(row: UnitRow, result: dict, categories: list[tuple[str, str]],
+               inputs: Callable[[], list[Path]]) -> dict[str, Any]:
     return {
         "rank": row.rank,
         "unit": row.unit,
@@ -503,20 +504,29 @@ def _unit_view(row: UnitRow, result: dict, categories: list[tuple[str, str]], in
 
 
 def render_index_page(summary: BatchSummary, downloads: list[tuple[str, str]] | None = None,
-                      inputs: list[Path] | None = None) -> str:
-    """The batch's ranking page: units with category scores and main problems, sortable and filterable in the
-    page, charts of the score distribution and the most frequently failed rules, links to the tables."""
-    paths = inputs if inputs is not None else [Path(str(r.get("file") or "report")) for r in summary.results]
+                      inputs: list[Path] | None = None) -> Iterator[str]:
+    """The batch's ranking page, piece by piece: units with category scores and main problems, sortable and
+    filterable in the page, charts of the score distribution and the most frequently failed rules, links to
+    the tables. Rows are generated one unit at a time."""
+    paths = inputs
+
+    def inputs_of() -> list[Path]:  # only results without written outputs need every input's path
+        nonlocal paths
+        if paths is None:
+            paths = [Path(str(r.get("file") or "report")) for r in summary.results]
+        return paths
+
     categories = summary.category_columns()
-    ranked_results = [result for _, result in ranked(summary.results)]
-    rows = [_unit_view(row, result, categories, list(paths))
-            for row, result in zip(summary.unit_rows(), ranked_results, strict=True)]
+    rows = (_unit_view(summary.unit_row(rank, result), result, categories, inputs_of)
+            for rank, result in summary.ranked_results())
     rules = [r for r in summary.rule_rows() if r.severity != "info"][:10]
+    totals = summary.totals()
     context = {
         "rows": rows,
+        "row_count": len(summary),
         "categories": categories,
-        "totals": summary.totals(),
-        "average": fmt_score(summary.totals()["average"]),
+        "totals": totals,
+        "average": fmt_score(totals["average"]),
         "generated": summary.generated.strftime("%Y-%m-%d %H:%M"),
         "version": summary.version if summary.rules else "",
         "downloads": downloads or [],
@@ -525,7 +535,7 @@ def render_index_page(summary: BatchSummary, downloads: list[tuple[str, str]] | 
         "rules": [{"rule": r.rule, "title": r.title, "units": r.units,
                    "severity": SEVERITY_LABELS.get(r.severity, r.severity)} for r in rules],
     }
-    return _env().get_template("index.html.j2").render(**context)
+    return _env().get_template("index.html.j2").generate(**context)
 
 
 def render_index_html(results: list[dict], inputs: list[Path] | None = None) -> str:
@@ -534,4 +544,4 @@ def render_index_html(results: list[dict], inputs: list[Path] | None = None) -> 
     summary = BatchSummary()
     for result in results:
         summary.add(result)
-    return render_index_page(summary, inputs=inputs)
+    return "".join(render_index_page(summary, inputs=inputs))

@@ -3,8 +3,10 @@ HTML pages were written (a ranking page never links to pages that do not exist).
 
 from __future__ import annotations
 
-from gkcheck.render import render_csv
-from gkcheck.render.summary import BatchSummary, render_findings_csv, render_summary_json
+from collections.abc import Iterable
+
+from gkcheck.render import scorecard_lines
+from gkcheck.render.summary import BatchSummary, findings_csv, summary_json
 
 DOWNLOADS = (
     ("评分表（Excel）", "scorecard.xlsx"),
@@ -15,17 +17,18 @@ DOWNLOADS = (
 
 
 def summary_files(summary: BatchSummary, formats: tuple[str, ...] | list[str],
-                  out_dir: str = "") -> dict[str, str | bytes]:
-    """File name → content of every summary of the batch."""
+                  out_dir: str = "") -> dict[str, bytes | Iterable[str]]:
+    """File name → content of every summary of the batch: bytes, or text generated piece by piece as the file
+    is written (so no summary of a large batch is ever held whole in memory)."""
     from gkcheck.render.html import render_index_page
     from gkcheck.render.workbook import render_workbook
 
     names = [name for _, name in DOWNLOADS] + (["index.html"] if "html" in formats else [])
-    files: dict[str, str | bytes] = {
+    files: dict[str, bytes | Iterable[str]] = {
         "scorecard.xlsx": render_workbook(summary),
-        "scorecard.csv": render_csv(summary.results),
-        "findings.csv": render_findings_csv(summary),
-        "summary.json": render_summary_json(summary, out_dir, names),
+        "scorecard.csv": scorecard_lines(summary.ranked_results(), summary.category_columns()),
+        "findings.csv": findings_csv(summary),
+        "summary.json": summary_json(summary, out_dir, names),
     }
     if "html" in formats:
         files["index.html"] = render_index_page(summary, list(DOWNLOADS))

@@ -9,11 +9,9 @@ Built from check results or batch records in the shape of a result (`FileRecord.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,11 +22,13 @@ from gkcheck.labels import SEVERITY_LABELS
 from gkcheck.render import (
     SEVERITIES,
     counts,
+    csv_line,
     document,
     fmt_number,
     kind_label,
     location_text,
-    ranked,
+    rank_key,
+    rank_order,
     score_total,
     timeliness_text,
 )
@@ -152,21 +152,36 @@ class RuleRow:
 
 
 @dataclass
-class BatchSummary:
-    """Collects the batch: add every file's result (or record) as it arrives, then read the rows.
+class _Pass:
+    """What one pass over the batch's results gives: every aggregate the summaries need, and the two orders
+    (ranking, findings) as positions, so that rows are read back one result at a time."""
 
-    Only flat finding rows are kept per file (never reports), so memory stays linear in the findings."""
+    categories: dict[str, str] = field(default_factory=dict)
+    rule_counts: dict[str, RuleRow] = field(default_factory=dict)
+    status: list[str] = field(default_factory=list)
+    ranked: list[tuple[str, int]] = field(default_factory=list)  # (rank, position) best first
+    by_unit: list[int] = field(default_factory=list)  # positions ordered by unit and file (findings order)
+    totals: dict[str, Any] = field(default_factory=dict)
+    bands: list[int] = field(default_factory=list)
+
+
+@dataclass
+class BatchSummary:
+    """The batch's results, then the rows and aggregates every summary output reads.
+
+    `results` is any sequence of results in result shape: a list filled by `add`, or a disk-backed view of
+    the batch's records (gkcheck/batch.py), read one result at a time. Aggregates come from one pass over it
+    (repeated only when results were added since); rows are generated, never all held at once."""
 
     rules: Sequence[Any] = ()
     generated: datetime = field(default_factory=lambda: datetime.now().astimezone())
-    results: list[dict] = field(default_factory=list)
-    finding_rows: list[FindingRow] = field(default_factory=list)
-    rule_counts: dict[str, RuleRow] = field(default_factory=dict)
+    results: Sequence[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._titles = {getattr(r, "id", ""): getattr(r, "title", "") for r in self.rules}
         self._meta = {getattr(r, "id", ""): (getattr(r, "severity", ""), getattr(r, "category", ""))
                       for r in self.rules}
+        self._pass: _Pass | None = None
 
     @property
     def version(self) -> str:
@@ -175,29 +190,94 @@ class BatchSummary:
     def title(self, rule: str) -> str:
         return self._titles.get(rule, "")
 
-    def add(self, result: dict, failed_rules: dict[str, int] | None = None) -> None:
-        """Take one file's result: its findings become rows; its failing rules are counted per unit."""
-        unit = unit_name(result)
-        findings = [f for f in result.get("findings") or [] if not f.get("dismissed")]
-        suspects = {str(s.get("cell")): s for s in result.get("suspects") or [] if s.get("cell")}
-        for finding in findings:
-            self.finding_rows.append(self._row(unit, result, finding, suspects))
-        per_rule = failed_rules if failed_rules is not None else _rule_counts(findings)
-        for rule, number in per_rule.items():
-            if not rule:
-                continue
-            row = self.rule_counts.get(rule)
-            if row is None:
-                severity, category = self._meta.get(rule, ("", ""))
-                sample = next((f for f in findings if f.get("rule") == rule), {})
-                row = self.rule_counts[rule] = RuleRow(rule, self.title(rule) or str(sample.get("title") or ""),
-                                                       severity or str(sample.get("severity") or ""),
-                                                       category or str(sample.get("category") or ""))
-            row.units += 1
-            row.findings += number
-        slim = {k: v for k, v in result.items() if k not in ("report", "findings")}
-        slim["findings"] = sorted(findings, key=_severity_key)[:MAIN_PROBLEMS + 2]
-        self.results.append(slim)
+    def add(self, result: dict) -> None:
+        """Take one file's result (its report, if any, is not kept)."""
+        if not isinstance(self.results, list):
+            raise TypeError("results added to a summary must be kept in a list")
+        self.results.append({k: v for k, v in result.items() if k != "report"})
+
+    # ----------------------------------------------------------------------- the pass
+
+    def _aggregate(self) -> _Pass:
+        if self._pass is not None and len(self._pass.status) == len(self.results):
+            return self._pass
+        agg = _Pass()
+        keys: list[tuple[float | None, str, bool]] = []
+        units: list[tuple[str, str, int]] = []
+        for position, result in enumerate(self.results):
+            status = row_status(result)
+            agg.status.append(status)
+            for key, cat in ((result.get("score") or {}).get("categories") or {}).items():
+                agg.categories.setdefault(key, (cat or {}).get("label") or CATEGORY_LABELS.get(key, key))
+            findings = _kept(result)
+            for rule, number in _rule_counts(findings).items():
+                self._count_rule(agg.rule_counts, rule, number, findings)
+            keys.append(rank_key(result))
+            units.append((unit_name(result), str(result.get("file") or ""), position))
+            self._total(agg, status, score_total(result), counts(result)["error"])
+        agg.ranked = rank_order(keys)
+        agg.by_unit = [position for _, _, position in sorted(units)]
+        scored = agg.totals.pop("_sum", 0.0)
+        agg.totals["average"] = round(scored / agg.totals["scored"], 1) if agg.totals.get("scored") else None
+        self._pass = agg
+        return agg
+
+    @staticmethod
+    def _total(agg: _Pass, status: str, total: float | None, errors: int) -> None:
+        t = agg.totals
+        if not t:
+            t.update(files=0, checked=0, scored=0, with_errors=0, unreadable=0, missing=0, duplicates=0, _sum=0.0)
+            agg.bands = [0] * 10
+        t["files"] += status != "missing"
+        t["checked"] += status in ("checked", "duplicate")
+        t["unreadable"] += status == "failed"
+        t["missing"] += status == "missing"
+        t["duplicates"] += status == "duplicate"
+        if status == "checked":
+            t["with_errors"] += bool(errors)
+            if total is not None:
+                t["scored"] += 1
+                t["_sum"] += total
+                agg.bands[min(int(total // 10), 9)] += 1
+
+    def _count_rule(self, table: dict[str, RuleRow], rule: str, number: int, findings: list[dict]) -> None:
+        if not rule:
+            return
+        row = table.get(rule)
+        if row is None:
+            severity, category = self._meta.get(rule, ("", ""))
+            sample = next((f for f in findings if f.get("rule") == rule), {})
+            row = table[rule] = RuleRow(rule, self.title(rule) or str(sample.get("title") or ""),
+                                        severity or str(sample.get("severity") or ""),
+                                        category or str(sample.get("category") or ""))
+        row.units += 1
+        row.findings += number
+
+    # ----------------------------------------------------------------------- rows
+
+    def finding_rows(self) -> Iterator[FindingRow]:
+        """Every kept (not dismissed) finding of every unit, ordered by unit, file and severity."""
+        for position in self._aggregate().by_unit:
+            result = self.results[position]
+            unit = unit_name(result)
+            suspects = {str(s.get("cell")): s for s in result.get("suspects") or [] if s.get("cell")}
+            for finding in sorted(_kept(result), key=_severity_key):
+                yield self._row(unit, result, finding, suspects)
+
+    def finding_count(self) -> int:
+        return sum(row.findings for row in self._aggregate().rule_counts.values())
+
+    @property
+    def rule_counts(self) -> dict[str, RuleRow]:
+        return self._aggregate().rule_counts
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def ranked_results(self) -> Iterator[tuple[str, dict]]:
+        """(rank, result) best first; unranked (unscored, duplicate) last, with an empty rank."""
+        for rank, position in self._aggregate().ranked:
+            yield rank, self.results[position]
 
     def _row(self, unit: str, result: dict, finding: dict, suspects: dict[str, dict]) -> FindingRow:
         cells = [str(c) for c in finding.get("cells") or []]
@@ -216,17 +296,14 @@ class BatchSummary:
     # ----------------------------------------------------------------------- reading
 
     def category_columns(self) -> list[tuple[str, str]]:
-        seen: dict[str, str] = {}
-        for result in self.results:
-            for key, cat in ((result.get("score") or {}).get("categories") or {}).items():
-                seen.setdefault(key, (cat or {}).get("label") or CATEGORY_LABELS.get(key, key))
-        return list(seen.items())
+        return list(self._aggregate().categories.items())
 
-    def unit_rows(self) -> list[UnitRow]:
+    def unit_rows(self) -> Iterator[UnitRow]:
         """Units ranked by score (best first; unscored and unreadable last)."""
-        return [self._unit_row(rank, result) for rank, result in ranked(self.results)]
+        for rank, result in self.ranked_results():
+            yield self.unit_row(rank, result)
 
-    def _unit_row(self, rank: str, result: dict) -> UnitRow:
+    def unit_row(self, rank: str, result: dict) -> UnitRow:
         doc = document(result)
         cats = (result.get("score") or {}).get("categories") or {}
         problems = self.main_problems(result)
@@ -270,37 +347,25 @@ class BatchSummary:
     def rule_rows(self) -> list[RuleRow]:
         """Rules ordered by how many units fail them (most first); notes (提示) after errors and warnings."""
         order = {s: i for i, s in enumerate(SEVERITIES)}
-        return sorted(self.rule_counts.values(),
+        return sorted(self._aggregate().rule_counts.values(),
                       key=lambda r: (r.severity == "info", -r.units, order.get(r.severity, 3), r.rule))
 
     def totals(self) -> dict[str, Any]:
         """Files given, checked, scored (ranked), ranked units with errors, unreadable files, expected units
         without a report, duplicate reports, and the average score of the ranked units."""
-        status = [row_status(r) for r in self.results]
-        ranked_results = [r for r, s in zip(self.results, status, strict=True)
-                          if s == "checked" and score_total(r) is not None]
-        average = sum(score_total(r) or 0.0 for r in ranked_results) / len(ranked_results) if ranked_results else None
-        return {
-            "files": sum(1 for s in status if s != "missing"),
-            "checked": sum(1 for s in status if s in ("checked", "duplicate")),
-            "scored": len(ranked_results),
-            "with_errors": sum(1 for r, s in zip(self.results, status, strict=True)
-                               if s == "checked" and counts(r)["error"]),
-            "unreadable": status.count("failed"),
-            "missing": status.count("missing"),
-            "duplicates": status.count("duplicate"),
-            "average": round(average, 1) if average is not None else None,
-        }
+        totals = self._aggregate().totals
+        return dict(totals) if totals else {"files": 0, "checked": 0, "scored": 0, "with_errors": 0,
+                                            "unreadable": 0, "missing": 0, "duplicates": 0, "average": None}
 
-    def score_histogram(self, width: int = 10) -> list[tuple[str, int]]:
-        """Scored units per band of `width` points: [("0–9", n), …, ("90–100", n)]."""
-        bands = [0] * (100 // width)
-        for result in self.results:
-            total = score_total(result)
-            if total is not None and row_status(result) == "checked":
-                bands[min(int(total // width), len(bands) - 1)] += 1
-        return [(f"{i * width}–{i * width + width - (0 if i == len(bands) - 1 else 1)}", n)
-                for i, n in enumerate(bands)]
+    def score_histogram(self) -> list[tuple[str, int]]:
+        """Scored units per band of ten points: [("0–9", n), …, ("90–100", n)]."""
+        bands = self._aggregate().bands or [0] * 10
+        return [(f"{i * 10}–{i * 10 + (10 if i == 9 else 9)}", n) for i, n in enumerate(bands)]
+
+
+def _kept(result: dict) -> list[dict]:
+    """A result's findings that count (those dismissed by a review decision do not)."""
+    return [f for f in result.get("findings") or [] if not f.get("dismissed")]
 
 
 def _severity_key(finding: dict) -> int:
@@ -328,19 +393,17 @@ def csv_text(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def render_findings_csv(summary: BatchSummary) -> str:
-    """One row per finding of every unit (written with a UTF-8 BOM, so spreadsheet programs read Chinese)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(FINDING_COLUMNS)
-    for row in sorted(summary.finding_rows, key=lambda r: (r.unit, r.file, _severity_key({"severity": r.severity}))):
-        writer.writerow([csv_text(v) for v in row.values()])
-    return buf.getvalue()
+def findings_csv(summary: BatchSummary) -> Iterator[str]:
+    """findings.csv line by line: one row per finding of every unit (written with a UTF-8 BOM, so
+    spreadsheet programs read Chinese)."""
+    yield csv_line(FINDING_COLUMNS)
+    for row in summary.finding_rows():
+        yield csv_line(csv_text(v) for v in row.values())
 
 
-def render_summary_json(summary: BatchSummary, out_dir: str = "", files: Sequence[str] = ()) -> str:
-    """The batch in one JSON document: totals, ranked units with category scores and main problems, rule
-    statistics, the rule-pack version and generation time."""
+def summary_json(summary: BatchSummary, out_dir: str = "", files: Sequence[str] = ()) -> Iterator[str]:
+    """summary.json piece by piece: totals, ranked units with category scores and main problems, rule
+    statistics, the rule-pack version and generation time (the same text as one `json.dumps(indent=2)`)."""
     data = {
         "schema_version": SUMMARY_SCHEMA_VERSION,
         "generated": summary.generated.isoformat(timespec="seconds"),
@@ -349,8 +412,14 @@ def render_summary_json(summary: BatchSummary, out_dir: str = "", files: Sequenc
         "files": list(files),
         "totals": summary.totals(),
         "categories": dict(summary.category_columns()),
-        "units": [row.to_dict() for row in summary.unit_rows()],
+        "units": [],
         "rules": [{"rule": r.rule, "title": r.title, "severity": r.severity, "category": r.category,
                    "units": r.units, "findings": r.findings} for r in summary.rule_rows()],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    before, after = json.dumps(data, ensure_ascii=False, indent=2).split('"units": []', 1)
+    yield before + '"units": ['
+    separator = "\n    "
+    for row in summary.unit_rows():
+        yield separator + json.dumps(row.to_dict(), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        separator = ",\n    "
+    yield ("]" if separator == "\n    " else "\n  ]") + after + "\n"

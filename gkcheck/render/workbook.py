@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from collections.abc import Iterable, Iterator
+from itertools import chain, islice
 from typing import Any
 
 from openpyxl import Workbook
@@ -23,6 +25,7 @@ from gkcheck.render.summary import CATEGORY_LABELS, FINDING_COLUMNS, BatchSummar
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EA")
 ERROR_FILL = PatternFill("solid", fgColor="FDECEA")
 WARNING_FILL = PatternFill("solid", fgColor="FEF5E7")
+SEVERITY_FILLS = {SEVERITY_LABELS["error"]: ERROR_FILL, SEVERITY_LABELS["warning"]: WARNING_FILL}
 MAX_WIDTH = {"主要问题": 60, "问题": 70, "修改建议": 50, "文件": 40, "说明": 40, "规则名称": 30}
 WRAPPED = {"主要问题", "问题", "修改建议", "说明"}
 BOLD = Font(bold=True)
@@ -51,15 +54,18 @@ def _cell(ws: Any, value: Any, header: str = "", *, number_format: str | None = 
     return cell
 
 
-def _sheet(ws: Any, headers: list[str], rows: list[list[Any]], formats: dict[int, str] | None = None,
-           fills: list[PatternFill | None] | None = None, fill_column: int = 0) -> None:
-    """Write a sheet row by row (openpyxl's streaming mode: memory does not grow with the rows): bold header,
-    frozen header row, filters, column widths from the first rows."""
+def _sheet(ws: Any, headers: list[str], rows: Iterable[list[Any]], count: int,
+           formats: dict[int, str] | None = None, fill_column: int = 0) -> None:
+    """Write a sheet of `count` rows row by row (openpyxl's streaming mode: memory does not grow with the rows):
+    bold header, frozen header row, filters, column widths from the first rows. With `fill_column`, a row's
+    severity (its value in that column) colours that cell."""
+    rows = iter(rows)
+    first = list(islice(rows, 500))
     for col, header in enumerate(headers, start=1):
-        longest = max([_width(header)] + [_width(str(v[col - 1])) for v in rows[:500] if v[col - 1] is not None])
+        longest = max([_width(header)] + [_width(str(v[col - 1])) for v in first if v[col - 1] is not None])
         ws.column_dimensions[get_column_letter(col)].width = min(MAX_WIDTH.get(header, 24), max(6, longest + 2))
     ws.freeze_panes = "B2" if headers[:2] in (["排名", "单位"], ["单位", "文件"]) else "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows) + 1)}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, count + 1)}"
     head = []
     for header in headers:
         cell = _cell(ws, header)
@@ -67,25 +73,27 @@ def _sheet(ws: Any, headers: list[str], rows: list[list[Any]], formats: dict[int
         head.append(cell)
     ws.append(head)
     formats = formats or {}
-    for r, values in enumerate(rows):
-        fill = fills[r] if fills else None
+    for values in chain(first, rows):
+        fill = SEVERITY_FILLS.get(values[fill_column - 1]) if fill_column else None
         ws.append([_cell(ws, value, headers[c], number_format=formats.get(c + 1),
                          fill=fill if c + 1 == fill_column else None) for c, value in enumerate(values)])
 
 
-def _ranking(summary: BatchSummary) -> tuple[list[str], list[list[Any]]]:
+def _ranking(summary: BatchSummary) -> tuple[list[str], Iterator[list[Any]]]:
     categories = summary.category_columns()
     headers = (["排名", "单位", "类型", "年度", "得分"] + [label for _, label in categories]
                + ["错误数", "警告数", "提示数", "主要问题", "是否按时", "发布日期", "文件", "说明"])
-    rows = []
-    for unit in summary.unit_rows():
-        note = "；".join(n for n in (unit.error and f"无法检查：{unit.error}", unit.reason, unit.note,
-                                     unit.dismissed and f"{unit.dismissed} 项问题已按复核决定排除") if n)
-        rows.append([int(unit.rank) if unit.rank else None, unit.unit, unit.kind, unit.year, unit.score]
-                    + [unit.categories.get(key) for key, _ in categories]
-                    + [unit.counts["error"], unit.counts["warning"], unit.counts["info"],
-                       "；".join(unit.problems), unit.timeliness, unit.published, unit.file, note])
-    return headers, rows
+
+    def rows() -> Iterator[list[Any]]:
+        for unit in summary.unit_rows():
+            note = "；".join(n for n in (unit.error and f"无法检查：{unit.error}", unit.reason, unit.note,
+                                         unit.dismissed and f"{unit.dismissed} 项问题已按复核决定排除") if n)
+            yield ([int(unit.rank) if unit.rank else None, unit.unit, unit.kind, unit.year, unit.score]
+                   + [unit.categories.get(key) for key, _ in categories]
+                   + [unit.counts["error"], unit.counts["warning"], unit.counts["info"],
+                      "；".join(unit.problems), unit.timeliness, unit.published, unit.file, note])
+
+    return headers, rows()
 
 
 def _rules(summary: BatchSummary) -> tuple[list[str], list[list[Any]]]:
@@ -101,13 +109,12 @@ def render_workbook(summary: BatchSummary) -> bytes:
     book = Workbook(write_only=True)
     headers, rows = _ranking(summary)
     labels = {"得分", *dict(summary.category_columns()).values()}
-    _sheet(book.create_sheet("单位排名"), headers, rows,
+    _sheet(book.create_sheet("单位排名"), headers, rows, len(summary),
            formats={i: "0.0" for i, h in enumerate(headers, start=1) if h in labels})
-    fills = [{"error": ERROR_FILL, "warning": WARNING_FILL}.get(row.severity) for row in summary.finding_rows]
-    _sheet(book.create_sheet("问题明细"), list(FINDING_COLUMNS), [row.values() for row in summary.finding_rows],
-           fills=fills, fill_column=3)
+    _sheet(book.create_sheet("问题明细"), list(FINDING_COLUMNS), (row.values() for row in summary.finding_rows()),
+           summary.finding_count(), fill_column=3)
     headers, rule_rows = _rules(summary)
-    _sheet(book.create_sheet("规则统计"), headers, rule_rows, formats={6: "0.0%"})
+    _sheet(book.create_sheet("规则统计"), headers, rule_rows, len(rule_rows), formats={6: "0.0%"})
     book.properties.creator = "gkcheck"
     book.properties.title = "政府信息公开工作年度报告检查汇总"
     buf = io.BytesIO()
