@@ -12,7 +12,7 @@ from gkcheck.multi.analyse import analyse
 from gkcheck.multi.batch import MultiOptions, annotate, merge
 from gkcheck.multi.crossyear import check_pair
 from gkcheck.multi.decisions import load_decisions
-from gkcheck.multi.digest import Digest
+from gkcheck.multi.digest import Digest, pack_cells
 from gkcheck.multi.rollup import check_rollup
 from gkcheck.multi.similarity import Settings, find_copies, jaccard, shingles, signature
 from gkcheck.multi.units import Units, load_units, normalise, split_parent
@@ -156,7 +156,7 @@ def test_copied_table_and_jump(tmp_path: Path):
     assert "cross.t3.copied" not in [f["rule"] for f in check_pair(own, prev, PROFILE)]
     jumped = dict(same.cells)
     jumped["t4.review.total"] = max(10, (prev.value("t4.review.total") or 0) * 5 + 10)
-    same.cells.update(jumped)
+    same.cells_data = pack_cells(jumped)
     found = [f for f in check_pair(same, prev, PROFILE) if f["rule"] == "cross.jump"]
     assert [f["cells"] for f in found] == [["t4.review.total"]] and found[0]["severity"] == "info"
 

@@ -1,7 +1,7 @@
 """The compact part of a checked report that multi-report checks need (unit, year, figures, narrative text).
 
 It is built where the report is checked and travels with the batch record, so the whole batch never has to
-hold the full reports: the figures are one compact string (decoded only for units that need them), the text
+hold the full reports: the figures are compressed (decoded only for units that need them), the text
 is only the narrative sections compared for copying.
 """
 
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +31,15 @@ class Digest:
     year: int | None
     kind: str  # document kind
     templates: dict[str, str | None] = field(default_factory=dict)  # table -> layout used, present tables only
-    cells_blob: str = "{}"  # JSON {address: value}; blank cells of a present table count as 0
+    cells_data: bytes = b""  # compressed JSON {address: value} (see `pack_cells`); blank cells count as 0
     sections: dict[int, str] = field(default_factory=dict)  # narrative sections compared for copying
     published: str | None = None
     sha256: str | None = None
     previous: bool = False  # given with --previous: compared with, not reported on
 
-    @cached_property
+    @property
     def cells(self) -> dict[str, float]:
-        return json.loads(self.cells_blob)
+        return unpack_cells(self.cells_data)
 
     def value(self, address: str) -> float | None:
         return self.cells.get(address)
@@ -54,6 +55,18 @@ class Digest:
         data = dict(data)
         data["sections"] = {int(k): v for k, v in (data.get("sections") or {}).items()}
         return cls(**data)
+
+
+def pack_cells(cells: dict[str, float]) -> bytes:
+    """The figures as the digest keeps them: compressed JSON, about 1 KB per report instead of 7."""
+    return zlib.compress(json.dumps(cells, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+
+
+@lru_cache(maxsize=256)
+def unpack_cells(data: bytes) -> dict[str, float]:
+    """The figures of a digest (the reports being compared are decoded once, not per figure); callers only
+    read the returned mapping."""
+    return json.loads(zlib.decompress(data)) if data else {}
 
 
 def file_hash(path: str | Path) -> str | None:
@@ -90,6 +103,6 @@ def make_digest(result: dict[str, Any], unit: dict[str, Any], sections: tuple[in
         file=str(result.get("file") or ""), unit=unit.get("name"), region=unit.get("region"),
         issuer=doc.get("issuer"), issuer_kind=unit.get("kind") or doc.get("issuer_kind") or "unknown",
         year=doc.get("year"), kind=doc.get("kind") or "", templates=present,
-        cells_blob=json.dumps(cells, ensure_ascii=False, separators=(",", ":")), sections=texts,
+        cells_data=pack_cells(cells), sections=texts,
         published=(doc.get("published") or {}).get("date"), sha256=sha256,
     )
