@@ -97,6 +97,8 @@ def readings(trail: list[tuple[int, str]], header: dict[int, str], keys: list[st
                         "header") if header else None
     present = [c for c in sorted(header) if c not in absent]
     aligned = bool(header) and [c for c, _ in trail] == present or not header and len(trail) == n
+    if aligned and by_header is not None:  # the common case: the header's reading is the row's own
+        return [by_header], True
     out: list[Reading] = []
     if len(trail) == n:
         out.append(Reading(tuple((k, t, c) for k, (c, t) in zip(keys, trail)), "sequence"))
@@ -109,14 +111,15 @@ def readings(trail: list[tuple[int, str]], header: dict[int, str], keys: list[st
             kept = [cell for i, cell in enumerate(trail) if i not in drop]
             out.append(Reading(tuple((k, t, c) for k, (c, t) in zip(keys, kept)), "trimmed"))
     distinct: list[Reading] = []
+    signatures: set[tuple[tuple[str, str], ...]] = set()
     confirmed = False  # two ways of reading gave the same numbers
     for reading in out:
-        if all(reading.signature() != d.signature() for d in distinct):
-            distinct.append(reading)
-        else:
+        signature = reading.signature()
+        if signature in signatures:
             confirmed = True
-    if aligned and by_header is not None:
-        distinct = [by_header]
+        else:
+            signatures.add(signature)
+            distinct.append(reading)
     return distinct, aligned or len(distinct) == 1 and (distinct[0].kind != "header" or confirmed)
 
 
