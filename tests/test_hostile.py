@@ -584,3 +584,21 @@ def test_binary_garbage_says_cannot_decode() -> None:
     rng = random.Random(4)
     data = bytes(rng.randrange(256) for _ in range(5_000))
     assert "无法解码" in refused(data, "junk.txt").message
+
+
+def test_characters_skipped_by_the_decoding_check_are_all_text() -> None:
+    """The decoding check removes runs of common characters before looking at the rest one by one: none of
+    them may be a character it counts as not text, or removing them would hide garbled input."""
+    import unicodedata
+
+    from gkcheck.read.decode import PLAIN_RUNS
+
+    skipped = "".join(PLAIN_RUNS.findall("".join(map(chr, range(0x10000)))))
+    assert "\ufffd" not in skipped and len(skipped) > 20_000
+    assert [ch for ch in skipped if ch >= " " and unicodedata.category(ch) in ("Co", "Cn", "Cs", "Cc")] == []
+
+
+def test_many_private_use_characters_among_chinese_text_cannot_be_decoded() -> None:
+    text = "政府信息公开工作年度报告，本年度工作正常开展。\n" * 40 + "\ue000\ue001\ue002" * 200
+    assert "无法解码" in refused(text.encode("utf-8"), "pua.txt").message
+    assert isinstance(outcome((text[:900] + "\ue000" * 5).encode("utf-8"), "few.txt"), Source)

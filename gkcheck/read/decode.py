@@ -86,17 +86,21 @@ def wide_encoding(sample: bytes) -> str | None:
 
 
 _NOT_TEXT = frozenset({"Co", "Cn", "Cs", "Cc"})  # private use, unassigned, surrogate, control
+# runs of characters that are text whatever else the sample holds (printable ASCII, line controls, CJK
+# ideographs, CJK and full-width punctuation): removed in C before the characters left are looked at one by one
+PLAIN_RUNS = re.compile(r"[\t\n\r\f\x1b\x20-\x7e\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]+")
 
 
 def _garbled(text: str) -> bool:
     """Mostly replacement, control, unassigned or private-use characters (beyond a few stray ones): bytes
     that are not text in this encoding, such as binary data after a UTF-16 byte order mark."""
     sample = text[:65536]
-    kinds = {ch for ch in set(sample) if ch not in "\t\n\r\f\x1b" and (ch == "\ufffd" or (
-        not ch.isascii() or ch < " ") and unicodedata.category(ch) in _NOT_TEXT)}  # each distinct char once
+    rest = PLAIN_RUNS.sub("", sample)
+    kinds = {ch for ch in set(rest) if ch == "\ufffd" or (
+        not ch.isascii() or ch < " ") and unicodedata.category(ch) in _NOT_TEXT}  # each distinct char once
     if not kinds:
         return False
-    bad = len(sample) - len(sample.translate(dict.fromkeys(map(ord, kinds))))  # occurrences, counted in C
+    bad = len(rest) - len(rest.translate(dict.fromkeys(map(ord, kinds))))  # occurrences, counted in C
     return bad > max(16, len(sample) // 50)
 
 
