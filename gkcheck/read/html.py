@@ -22,6 +22,7 @@ _BLOCK = {
     "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p",
     "pre", "section", "table", "tr", "td", "th", "caption", "ul", "center", "title",
 }
+_BREAKS = ("br", "p", "div")  # a line break inside a table cell
 _DROP = {"script", "style", "noscript", "template", "head", "iframe", "object", "embed", "svg", "math"}
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 # <meta> tags that state page facts (publication date, issuer, title, site): kept as `meta:<name>` metadata
@@ -58,15 +59,19 @@ def _clean(text: str) -> str:
 def _cell_text(cell: etree._Element) -> str:
     if len(cell) == 0:  # the common case: text only
         return _clean(cell.text or "")
-    parts: list[str] = []
-    for node in cell.iter():
+    text = cell.text
+    parts: list[str] = [text] if text else []
+    for node in cell.iterdescendants():
         tag = node.tag
-        if tag in ("br", "p", "div") and parts:
+        if tag in _BREAKS and parts:
             parts.append("\n")
-        if node.text and isinstance(tag, str) and tag not in _DROP:
-            parts.append(node.text)
-        if node.tail and node is not cell:
-            parts.append(node.tail)
+        if tag.__class__ is str and tag not in _DROP:  # not a comment or processing instruction
+            text = node.text
+            if text:
+                parts.append(text)
+        tail = node.tail
+        if tail:
+            parts.append(tail)
     return _clean("".join(parts))
 
 
