@@ -325,3 +325,45 @@ def test_hongze_2024_office_figure_is_a_review_note():
 def test_fujian_text_arithmetic_is_consistent():
     result = corpus_result("000_06f82d3c865ffb02.txt")
     assert [f for f in result["findings"] if f["rule"].startswith(TEXT_RULES[:-1])] == []
+
+
+# --------------------------------------------------------------------------- phrases that begin with the figure
+
+FIGURE_TEXT = "0123456789,.一二三十百万余多件条元万元申请结转至下年度占%（(），。栏目 abAB"
+
+
+@pytest.mark.parametrize("pattern", [
+    "{n}", "{n}(?:申请)?(?:顺延|结转)(?:至|到)下(?:一)?年度?", "{n}[，,]?其中", "{n}(?![%％])", "{n}(?<=件)申请",
+    "{n}(?<!1件)", "{n}(?:占)(?P<pct>\\d+)%",
+    # not tried at figure positions only (a match need not begin with the figure), still the same matches:
+    "{n}?申请", "{n}|结转", "{n}*", "{n}(?i)ab", "{n}[|]结转|至", "{n}(?:a|b)|下年",
+])
+def test_phrases_beginning_with_the_figure_find_what_a_full_scan_finds(pattern: str) -> None:
+    """Such phrases are tried only where figure characters stand before a unit; the matches must be those a
+    scan from every position finds, on any text."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from gkcheck.engine.textscan import expand_pattern
+
+    phrase = expand_pattern(pattern, ("件", "万元", "元", "AB"))
+
+    def same(text: str) -> None:
+        found = [(m.span(), m.group("n")) for m in phrase.finditer(text)]
+        assert found == [(m.span(), m.group("n")) for m in phrase.bounded.finditer(text)]
+
+    fixed = ("栏目12ab申请结转至下年度，共3万元，其中1,2.5件", "结转1件|结转5AB申请", "a件申请b下年", "12申请", "5")
+    for text in fixed:
+        same(text)
+    settings(max_examples=300, deadline=None)(given(st.text(alphabet=FIGURE_TEXT, max_size=60))(same))()
+
+
+def test_only_figure_positions_are_tried_for_a_phrase_beginning_with_the_figure() -> None:
+    from gkcheck.engine.textscan import expand_pattern, figure_starts
+
+    assert expand_pattern("{n}[，,]?其中", ("件",)).units == ("件",)
+    assert expand_pattern("{n}|其中", ("件",)).units is None  # a match may hold no figure at all
+    assert expand_pattern("共{n}", ("件",)).units is None
+    text = "栏目123相关网站共1,234件，其中三十余件已办结，另有5件"
+    assert figure_starts(text, ("件",)) == [text.index("1,234") + i for i in range(5)] \
+        + [text.index("三十余") + i for i in range(3)] + [text.index("5件")]

@@ -8,8 +8,9 @@ raises `PatternTimeout`; the engine then reports that the rule could not be chec
 
 from __future__ import annotations
 
+import time
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import accumulate
 
@@ -35,9 +36,21 @@ class BoundedPattern:
         self.pattern = compiled.pattern
         self._lines: regex.Pattern | None = None
 
-    def finditer(self, text: str) -> Iterator[regex.Match]:
+    def finditer(self, text: str, starts: Iterable[int] | None = None) -> Iterator[regex.Match]:
+        """The matches `finditer` finds. `starts` (ascending) are the only positions where a match can begin,
+        when the caller knows them: the pattern is then tried there alone (its matches are never empty)."""
         try:
-            yield from self.compiled.finditer(text, timeout=MATCH_TIMEOUT)
+            if starts is None:
+                yield from self.compiled.finditer(text, timeout=MATCH_TIMEOUT)
+                return
+            deadline = time.monotonic() + MATCH_TIMEOUT
+            end = 0
+            for start in starts:
+                if start >= end:
+                    match = self.compiled.match(text, start, timeout=max(deadline - time.monotonic(), 1e-6))
+                    if match:
+                        end = match.end()
+                        yield match
         except TimeoutError as exc:
             raise PatternTimeout(self.pattern) from exc
 

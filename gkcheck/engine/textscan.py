@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+
+import regex
 
 from gkcheck.engine.patterns import BoundedPattern, compile_pattern
 
@@ -19,6 +22,7 @@ SENTENCE_END = "。；;！!？?"
 MAX_SENTENCE = 400  # characters a sentence may run before and after a figure (bounds the work per figure)
 CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 NUMBER = rf"(?:[0-9][0-9,]*(?:\.[0-9]+)?万?|[{CN_NUMERAL}]+)"  # ASCII digits only (text is NFKC)
+FIGURE_CHARS = frozenset("0123456789,." + CN_NUMERAL + "余多")  # every character a figure may hold
 _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
              "九": 9}
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
@@ -116,7 +120,71 @@ def parse_figure(written: str) -> Figure | None:
     return Figure(value=float(number * scale), tolerance=0.0, written=written)
 
 
-def expand_pattern(pattern: str, units: list[str] | tuple[str, ...]) -> BoundedPattern:
+@dataclass(frozen=True)
+class PhrasePattern:
+    """A rule's phrase pattern with its figure expanded (`expand_pattern`)."""
+
+    bounded: BoundedPattern
+    units: tuple[str, ...] | None  # the units, when the phrase begins with its figure
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """The pattern's matches; a phrase that begins with its figure is tried only where figure characters
+        stand right before a unit (elsewhere it cannot match: most text is not a figure)."""
+        return self.bounded.finditer(text, figure_starts(text, self.units) if self.units else None)
+
+
+def figure_starts(text: str, units: tuple[str, ...]) -> list[int]:
+    """Ascending positions where a figure followed by one of `units` may begin: inside the run of figure
+    characters (digits, separators, Chinese numerals, 余/多) that ends right before an occurrence of a unit."""
+    ends: set[int] = set()
+    for unit in units:
+        at = text.find(unit)
+        while at >= 0:
+            ends.add(at)
+            at = text.find(unit, at + 1)
+    starts: list[int] = []
+    floor = 0  # runs already walked are not walked again: linear in the text
+    for end in sorted(ends):
+        begin = end
+        while begin > floor and text[begin - 1] in FIGURE_CHARS:
+            begin -= 1
+        starts.extend(range(begin, end))
+        floor = end
+    return starts
+
+
+# flags under which a unit might match other than as written, or a match be tried other than from its start
+_OTHER_MATCHING = regex.IGNORECASE | regex.FULLCASE | regex.VERBOSE | regex.REVERSE | regex.VERSION1 \
+    | regex.BESTMATCH | regex.ENHANCEMATCH
+
+
+def _one_branch(pattern: str) -> bool:
+    """No alternation at the top level of `pattern` (escapes, sets and groups skipped)."""
+    depth, in_set, i = 0, False, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 1
+        elif in_set:
+            in_set = ch != "]"
+        elif ch == "[":
+            in_set = True
+            i += 1 if pattern[i + 1:i + 2] == "^" else 0
+            i += 1 if pattern[i + 1:i + 2] == "]" else 0  # a `]` first in a set is a character
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            return False
+        i += 1
+    return True
+
+
+@lru_cache(maxsize=1024)
+def expand_pattern(pattern: str, units: tuple[str, ...]) -> PhrasePattern:
     """A rule's phrase pattern with `{n}` standing for a number (with an optional 余/多) and one of the units."""
     unit = "(?P<unit>" + "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True)) + ")"
-    return compile_pattern(pattern.replace("{n}", f"(?P<n>{NUMBER})(?P<about>余|多)?{unit}"))
+    bounded = compile_pattern(pattern.replace("{n}", f"(?P<n>{NUMBER})(?P<about>余|多)?{unit}"))
+    rest = pattern[3:]
+    leading = pattern.startswith("{n}") and all(units) and not rest.startswith(("?", "*", "+", "{")) \
+        and _one_branch(rest) and "\\G" not in rest and not bounded.compiled.flags & _OTHER_MATCHING
+    return PhrasePattern(bounded, units if leading else None)

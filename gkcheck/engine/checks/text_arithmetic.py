@@ -20,8 +20,7 @@ from typing import Any
 
 from gkcheck.engine.checks.text_claim import candidate_values
 from gkcheck.engine.context import Context, Finding, fill
-from gkcheck.engine.patterns import compile_pattern
-from gkcheck.engine.textscan import MAX_SENTENCE, NUMBER, Figure, Text, compact, expand_pattern, parse_figure
+from gkcheck.engine.textscan import MAX_SENTENCE, Figure, PhrasePattern, Text, compact, expand_pattern, parse_figure
 from gkcheck.rulepack import Rule
 
 KIND = "text_arithmetic"
@@ -48,8 +47,8 @@ def _quote(text: Text, start: int, end: int) -> str:
         text.compact[start:start + QUOTE_CHARS] + "……" + text.compact[end - QUOTE_CHARS // 2:end]
 
 
-def _figures(unit: str) -> re.Pattern[str]:
-    return compile_pattern(rf"(?P<n>{NUMBER})(?:余|多)?{re.escape(unit)}(?![%％])")
+def _figures(unit: str) -> PhrasePattern:
+    return expand_pattern("{n}(?![%％])", (unit,))
 
 
 def _parts(rule: Rule, text: Text, start: int, end: int, unit: str) -> list[tuple[Figure, int]]:
