@@ -59,7 +59,11 @@ _LABEL_RE = re.compile(
     r"(?<![\u4e00-\u9fffA-Za-z])(" + _LABEL_ALT + r")" + _SEP
     + r"(?:[:：]|[\]】][:：]?|(?=[\s\u200b]*(?:19|20)\d{2}\s*[-/.年]))"
 )
-_BARE_LABEL = re.compile(r"^[\[【]?(" + _LABEL_ALT + r")[\]】]?" + _SEP + r"[:：]?$")
+# a label alone (spaces removed): in brackets or not, with or without a colon
+_BARE_LABELS = {f"{before}{label}{after}{colon}": label for label in ROLE_OF for before in ("", "[", "【")
+                for after in ("", "]", "】") for colon in ("", ":", "：")}
+# what must follow a label somewhere in a line for `_LABEL_RE` to find it: a colon, a bracket or a date
+_AFTER_LABEL = re.compile(r"[:：\]】]|(?:19|20)\d{2}\s*[-/.年]")
 _MID_LINE = re.compile(r"[\s|｜\]】)）]$")  # what may stand before a label that does not start its line
 _BARE_DATE = re.compile(r"^\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
                         r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[\s|]*$")
@@ -163,7 +167,7 @@ def _label_only(field_: Field) -> bool:
 
 def label_start(text: str) -> int | None:
     """Where the first label of a line starts: at its beginning (after bullets), or after a title and a space."""
-    if len(text) > MAX_LABEL_LINE:
+    if len(text) > MAX_LABEL_LINE or not _AFTER_LABEL.search(text):
         return None
     m = _LABEL_RE.search(text)
     if not m:
@@ -175,8 +179,7 @@ def label_start(text: str) -> int | None:
 
 
 def _bare_label(text: str) -> str | None:
-    m = _BARE_LABEL.match(_SPACES.sub("", text.strip(" \t•·●◆■□▪▶►|")))
-    return _SPACES.sub("", m.group(1)) if m else None
+    return _BARE_LABELS.get(_SPACES.sub("", text.strip(" \t•·●◆■□▪▶►|")))
 
 
 def _grid_lines(grid: Grid) -> list[str]:
