@@ -10,6 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from gkcheck.errors import GkError
@@ -218,17 +219,23 @@ def render_text(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False)  # NaN is not JSON
+# json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False)'s C encoder, made once instead of
+# once per value (results are trees built afresh, never circular: no check for cycles); NaN is not JSON
+_C_ENCODER = c_make_encoder(None, json.JSONEncoder().default, encode_basestring, None, ": ", ", ", False, False, False)
+
+
+def _compact(value: Any) -> str:
+    return encode_basestring(value) if isinstance(value, str) else "".join(_C_ENCODER(value, 0))
 
 
 def _layout(value: Any, depth: int, pad: str = "") -> str:
     """JSON with one member per line down to `depth` levels, each deeper value on a single line: readable,
     and encoded by the C encoder (an indented `json.dumps` runs the pure-Python one, several times slower)."""
     if depth <= 0 or not isinstance(value, (dict, list)) or not value:
-        return _COMPACT.encode(value)
+        return _compact(value)
     inner = pad + "  "
     if isinstance(value, dict):
-        items = [f"{inner}{_COMPACT.encode(str(k))}: {_layout(v, depth - 1, inner)}" for k, v in value.items()]
+        items = [f"{inner}{_compact(str(k))}: {_layout(v, depth - 1, inner)}" for k, v in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + pad + "}"
     return "[\n" + ",\n".join(f"{inner}{_layout(v, depth - 1, inner)}" for v in value) + "\n" + pad + "]"
 
