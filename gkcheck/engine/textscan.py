@@ -65,19 +65,18 @@ class Text:
         return min(ends) + 1 if ends else ceiling
 
 
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[^\S\n]+")  # \s is exactly str.isspace()
 
 
 @lru_cache(maxsize=8)
 def compact(text: str) -> Text:
-    """Remove whitespace (NFKC-normalised: full-width digits and punctuation become half-width)."""
-    chars: list[str] = []
+    """Remove whitespace (NFKC-normalised: full-width digits and punctuation become half-width). NFKC keeps
+    every line break and makes none, so the text is normalised and stripped in one pass each."""
+    kept = _SPACE.sub("", unicodedata.normalize("NFKC", text)).split("\n")
     lines: list[int] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        kept = _SPACE.sub("", unicodedata.normalize("NFKC", line))  # \s is exactly str.isspace()
-        chars.append(kept)
-        lines.extend([number] * len(kept))
-    return Text("".join(chars), lines)
+    for number, line in enumerate(kept, start=1):
+        lines.extend([number] * len(line))
+    return Text("".join(kept), lines)
 
 
 def cn_to_int(text: str) -> int | None:
