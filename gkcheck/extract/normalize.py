@@ -20,19 +20,19 @@ def norm(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+def _needles(patterns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]:
+    """A pattern list as its normalised words and its compiled regular expressions (those starting with ^)."""
+    return (tuple(norm(p) for p in patterns if not p.startswith("^")),
+            tuple(re.compile(p) for p in patterns if p.startswith("^")))
 
 
-def matches(text: str, patterns: tuple[str, ...] | list[str]) -> bool:
+def matches(text: str, patterns: tuple[str, ...]) -> bool:
     """True when normalised `text` contains a pattern; patterns starting with ^ are regular expressions."""
-    for pattern in patterns:
-        if pattern.startswith("^"):
-            if _regex(pattern).search(text):
-                return True
-        elif norm(pattern) in text:
+    words, regexes = _needles(patterns)
+    for word in words:
+        if word in text:
             return True
-    return False
+    return any(regex.search(text) for regex in regexes)
 
 
 def from_cn(text: str) -> int | None:
