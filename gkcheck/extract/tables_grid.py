@@ -202,11 +202,11 @@ def _t2(grids: list[Grid], year_default: str) -> TextTable:
     table = versions[version]
     result = TextTable(version=version)
     header: dict[int, str] = {}
+    column_labels = [(k, norm(col.label)) for k, col in table.columns.items()]
     for grid in grids:
         for r, row in enumerate(grid.rows):
             cells = [norm(c) for c in row]
-            labels = {c: k for c, cell in enumerate(cells) for k, col in table.columns.items()
-                      if cell and (cell == norm(col.label) or norm(col.label) in cell)}
+            labels = {c: k for c, cell in enumerate(cells) if cell for k, label in column_labels if label in cell}
             if labels and not any(_is_value(c) and c for c in row[1:]):
                 header = {}
                 for c, k in labels.items():
