@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from gkcheck.engine.patterns import Lines
 from gkcheck.extract.legacy_table import TABLE as LEGACY_TABLE
 from gkcheck.extract.legacy_table import table_of as legacy_table_of
+from gkcheck.extract.normalize import norm
 from gkcheck.labels import TABLE_SHORT_NAMES
 from gkcheck.model import Report
 from gkcheck.rulepack import Rule
@@ -86,6 +88,13 @@ class Context:
             prefix = f"{name}."
             self.memo[key] = tuple(a for a in self.report.cells if a.startswith(prefix) and a not in known)
         return self.memo[key]
+
+    def lines(self) -> Lines:
+        """The report's lines, normalised (`norm`): made once for all the checks that read them line by line."""
+        found = self.memo.get("lines")
+        if found is None:
+            found = self.memo["lines"] = Lines([norm(raw) for raw in self.report.text.split("\n")])
+        return found
 
     def present(self, name: str) -> bool:
         info = self.report.tables.get(name)

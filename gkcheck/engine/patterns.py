@@ -28,6 +28,15 @@ class PatternError(ValueError):
     """A rule's pattern is not a valid regular expression (message in Chinese)."""
 
 
+class Lines:
+    """Lines of text joined once by newlines, with where each line starts, for `matching_lines`."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.joined = "\n".join(lines)
+        self.starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
+
+
 class BoundedPattern:
     """A compiled pattern whose matching is bounded in time."""
 
@@ -54,19 +63,18 @@ class BoundedPattern:
         except TimeoutError as exc:
             raise PatternTimeout(self.pattern) from exc
 
-    def matching_lines(self, lines: list[str]) -> set[int]:
+    def matching_lines(self, lines: Lines) -> set[int]:
         """Indexes of the lines where `search` may find a match: all of them, and maybe a few more. One bounded
         pass over the lines joined by newlines (`^`/`$` at line ends, a match tried from every position)
         instead of one search per line; a pattern with `\\A`, `\\Z` or `\\z` rules out no line."""
         if any(anchor in self.pattern for anchor in ("\\A", "\\Z", "\\z")):
-            return set(range(len(lines)))
+            return set(range(len(lines.lines)))
         if self._lines is None:
             self._lines = regex.compile(self.pattern, self.compiled.flags | regex.MULTILINE)
-        starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
         found: set[int] = set()
         try:
-            for match in self._lines.finditer("\n".join(lines), overlapped=True, timeout=MATCH_TIMEOUT):
-                found.add(bisect_right(starts, match.start()) - 1)
+            for match in self._lines.finditer(lines.joined, overlapped=True, timeout=MATCH_TIMEOUT):
+                found.add(bisect_right(lines.starts, match.start()) - 1)
         except TimeoutError as exc:
             raise PatternTimeout(self.pattern) from exc
         return found

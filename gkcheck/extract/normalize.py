@@ -32,7 +32,7 @@ def matches(text: str, patterns: tuple[str, ...]) -> bool:
     for word in words:
         if word in text:
             return True
-    return any(regex.search(text) for regex in regexes)
+    return bool(regexes) and any(regex.search(text) for regex in regexes)
 
 
 def from_cn(text: str) -> int | None:

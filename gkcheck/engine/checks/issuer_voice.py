@@ -20,9 +20,10 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
     if any(w in issuer for w in rule.params.get("issuer_none", [])):
         return []
     skip = [norm(w) for w in rule.params.get("skip_words", [])]
-    texts = [norm(raw) for raw in ctx.report.text.split("\n")]
+    lines = ctx.lines()
+    texts = lines.lines
     patterns = [compile_pattern(p) for p in rule.params["patterns"]]
-    candidates = set().union(*(p.matching_lines(texts) for p in patterns))  # lines no pattern can match are skipped
+    candidates = set().union(*(p.matching_lines(lines) for p in patterns))  # lines no pattern can match are skipped
     out: list[Finding] = []
     for number, text in enumerate(texts, start=1):
         if number - 1 not in candidates or not text or any(w in text for w in skip):

@@ -10,7 +10,7 @@ about another year on purpose and are not read. Each finding names the line.
 from __future__ import annotations
 
 from gkcheck.engine.context import Context, Finding
-from gkcheck.engine.patterns import compile_pattern
+from gkcheck.engine.patterns import Lines, compile_pattern
 from gkcheck.extract.normalize import norm
 from gkcheck.rulepack import Rule
 
@@ -19,11 +19,13 @@ FIELDS = frozenset({"found", "line", "text", "year"})
 QUOTE_CHARS = 40
 
 
-def _lines(ctx: Context, scope: str) -> list[tuple[int, str]]:
+def _lines(ctx: Context, scope: str) -> tuple[list[int], Lines]:
+    """The line numbers and the normalised lines to read."""
     if scope == "headings":
-        heads = [s for s in ctx.report.sections + ctx.report.other_headings if s.title]
-        return sorted((s.line, s.title) for s in heads)
-    return list(enumerate(ctx.report.text.split("\n"), start=1))
+        heads = sorted((s.line, s.title) for s in ctx.report.sections + ctx.report.other_headings if s.title)
+        return [number for number, _ in heads], Lines([norm(title) for _, title in heads])
+    lines = ctx.lines()
+    return list(range(1, len(lines.lines) + 1)), lines
 
 
 def check(rule: Rule, ctx: Context) -> list[Finding]:
@@ -32,13 +34,13 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
         return []
     flag = rule.params.get("flag", "earlier")
     skip = [norm(w) for w in rule.params.get("skip_words", [])]
-    lines = _lines(ctx, rule.params.get("scope", "body"))
-    texts = [norm(raw) for _, raw in lines]
+    numbers, lines = _lines(ctx, rule.params.get("scope", "body"))
+    texts = lines.lines
     patterns = [compile_pattern(p) for p in rule.params["patterns"]]
-    candidates = set().union(*(p.matching_lines(texts) for p in patterns))  # lines no pattern can match are skipped
+    candidates = set().union(*(p.matching_lines(lines) for p in patterns))  # lines no pattern can match are skipped
     out: list[Finding] = []
     seen: set[int] = set()
-    for index, (number, _) in enumerate(lines):
+    for index, number in enumerate(numbers):
         text = texts[index]
         if index not in candidates or number in seen or not text or any(w in text for w in skip):
             continue
