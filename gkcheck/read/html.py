@@ -151,9 +151,7 @@ def read_html(data: bytes, path: str) -> Source:
     images = 0
     image_lines: list[int] = []
 
-    def flush() -> None:
-        if not current:
-            return
+    def flush() -> None:  # called only when `current` holds text
         line = _SPACES.sub(" ", "".join(current)).strip()
         current.clear()
         if line:
@@ -171,7 +169,7 @@ def read_html(data: bytes, path: str) -> Source:
             if tag == "img":
                 images += 1
                 image_lines.append(len(lines))
-            if tag in _BLOCK:
+            if current and tag in _BLOCK:
                 flush()
             if tag == "table" and _is_leaf_table(node):
                 grid, anchors = expand_table(node)
@@ -186,12 +184,13 @@ def read_html(data: bytes, path: str) -> Source:
                 if text:
                     current.append(text)
         else:
-            if tag in _BLOCK:
+            if current and tag in _BLOCK:
                 flush()
             tail = node.tail
             if tail and node is not root:
                 current.append(tail)
-    flush()
+    if current:
+        flush()
     title = root.findtext(".//title") or ""
     meta = {"encoding": encoding}
     if title.strip():
