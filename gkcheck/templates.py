@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from gkcheck import cache as user_cache
@@ -50,6 +51,13 @@ class TableDef:
     def cells(self) -> list[str]:
         """Canonical cell addresses in reading order."""
         return [f"{self.name}.{row.key}.{col}" for row in self.rows for col in self.row_columns(row)]
+
+    @cached_property
+    def row_needles(self) -> list[tuple[Row, tuple[str, ...], tuple[re.Pattern[str], ...]]]:
+        """Each row with its match patterns as normalised words and compiled expressions (`normalize.needles`)."""
+        from gkcheck.extract.normalize import needles  # the extract package imports this module
+
+        return [(row, *needles(row.match)) for row in self.rows]
 
     def with_column(self, key: str, position: int) -> TableDef:
         """This table with one of its optional columns inserted at `position` (0-based)."""

@@ -16,8 +16,13 @@ def match_row(label: str, table: TableDef, exclude: tuple[str, ...] = ()) -> Row
     text = norm(label)
     if not text:
         return None
-    for row in table.rows:
-        if row.key not in exclude and matches(text, row.match):
+    for row, words, regexes in table.row_needles:
+        if row.key in exclude:
+            continue
+        for word in words:
+            if word in text:
+                return row
+        if regexes and any(regex.search(text) for regex in regexes):
             return row
     return None
 

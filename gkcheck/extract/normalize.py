@@ -20,7 +20,7 @@ def norm(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _needles(patterns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]:
+def needles(patterns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]:
     """A pattern list as its normalised words and its compiled regular expressions (those starting with ^)."""
     return (tuple(norm(p) for p in patterns if not p.startswith("^")),
             tuple(re.compile(p) for p in patterns if p.startswith("^")))
@@ -28,7 +28,7 @@ def _needles(patterns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[re.Patte
 
 def matches(text: str, patterns: tuple[str, ...]) -> bool:
     """True when normalised `text` contains a pattern; patterns starting with ^ are regular expressions."""
-    words, regexes = _needles(patterns)
+    words, regexes = needles(patterns)
     for word in words:
         if word in text:
             return True

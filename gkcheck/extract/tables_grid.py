@@ -78,6 +78,7 @@ def _t3(grids: list[Grid], year_default: str) -> TextTable:
     keys = _t3_keys(columns, table)
     result = TextTable(version=version)
     choices: list[RowChoice] = []
+    chosen_rows: set[str] = set()  # the template rows read so far (each is read from its first grid row)
     for grid, r, row in rows[first_data:]:
         own = own_cells(grid, r)
         trail = trailing_values(own)
@@ -92,8 +93,9 @@ def _t3(grids: list[Grid], year_default: str) -> TextTable:
             match = match_row(label, table)
             if match:
                 break
-        if match is None or any(rc.key == match.key for rc in choices):
+        if match is None or match.key in chosen_rows:
             continue
+        chosen_rows.add(match.key)
         _note_deviation(result, label, match, {"table": grid.index, "row": r + 1})
         if match.key == "other":
             result.notes.append("other_single_row")
