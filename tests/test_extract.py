@@ -309,3 +309,22 @@ def test_gb18030_text_with_every_cell_on_its_own_line():
     text = build_text("2019", values, style="cells", year=2020)
     report = report_of(text.encode("gb18030"), "scraped.txt")
     assert values_of(report) == values and report.document.issuer == "示例县人民政府"
+
+
+def test_fast_nfkc_is_unicode_nfkc() -> None:
+    """Text made of the characters normalised by a table must come out as unicodedata's NFKC; none of those
+    characters may combine with a neighbour, and other text takes the full normalisation."""
+    import random
+    import unicodedata
+
+    from gkcheck.extract.normalize import PLAIN_NFKC, nfkc
+
+    plain = [chr(c) for c in range(0x10000) if PLAIN_NFKC.fullmatch(chr(c))]
+    assert len(plain) > 21_000 and "，" in plain and "\u0301" not in plain
+    assert not [ch for ch in plain if unicodedata.combining(ch) or any(
+        unicodedata.combining(x) for x in unicodedata.normalize("NFKC", ch))]
+    rng = random.Random(7)
+    others = ["\u0301", "\u3099", "\u302a", "\u2017", "\u1100", "\u1161", "\ufb01", "①", "\uf900", "ｶ", "\uff9e"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(plain if rng.random() < 0.8 else others) for _ in range(rng.randint(0, 10)))
+        assert nfkc(text) == unicodedata.normalize("NFKC", text), repr(text)

@@ -8,7 +8,6 @@ numerals (`三`, `十七`, `一百零五`); each parsed number carries the toler
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +15,7 @@ from functools import lru_cache
 import regex
 
 from gkcheck.engine.patterns import BoundedPattern, compile_pattern
+from gkcheck.extract.normalize import nfkc
 
 MAX_FIGURE_CHARS = 18
 SENTENCE_END = "。；;！!？?"
@@ -72,7 +72,7 @@ _SPACE = re.compile(r"[^\S\n]+")  # \s is exactly str.isspace()
 def compact(text: str) -> Text:
     """Remove whitespace (NFKC-normalised: full-width digits and punctuation become half-width). NFKC keeps
     every line break and makes none, so the text is normalised and stripped in one pass each."""
-    kept = _SPACE.sub("", unicodedata.normalize("NFKC", text)).split("\n")
+    kept = _SPACE.sub("", nfkc(text)).split("\n")
     lines: list[int] = []
     for number, line in enumerate(kept, start=1):
         lines.extend([number] * len(line))

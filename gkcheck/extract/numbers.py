@@ -8,8 +8,9 @@ separated by spaces (`4 1 5` is not 415) and numbers longer than MAX_DIGITS digi
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
+
+from gkcheck.extract.normalize import nfkc
 
 BLANK_MARKERS = {"", "-", "—", "——", "－", "/", "／", "无", "空", "\\", "―", "–", "…"}
 _UNITS = re.compile(r"(万元|元|件|个|条|项|次|人次|宗|起)$")
@@ -28,7 +29,7 @@ def parse_number(raw: str) -> tuple[int | float | None, str]:
     """Return (value, status) with status ok | blank | unreadable (cached: cell texts repeat a lot)."""
     if foreign_digits(raw or ""):
         return None, "unreadable"
-    text = unicodedata.normalize("NFKC", raw or "").strip()
+    text = nfkc(raw or "").strip()
     if _SPACED_DIGITS.search(text):
         return None, "unreadable"
     text = re.sub(r"\s+", "", text).replace("\u3000", "")
