@@ -140,6 +140,8 @@ def _images_in_sections(source: Source, sections: list[Section], table: str) -> 
 
 def _complete_cells(report: Report, year_default: str) -> None:
     """Every template cell gets an entry: cells not found (or of tables not found) are `missing`."""
+    cells = report.cells
     for name, info in report.tables.items():
         for address in load_template(info.template or year_default).tables[name].cells():
-            report.cells.setdefault(address, CellValue(value=None, raw="", source={}, status="missing"))
+            if address not in cells:
+                cells[address] = CellValue(value=None, raw="", source={}, status="missing")
