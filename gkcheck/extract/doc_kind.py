@@ -11,7 +11,7 @@ from gkcheck.extract.lookalike import CHECKER_WORDS, REASONS, lookalike_class
 from gkcheck.extract.normalize import norm
 from gkcheck.extract.page_meta import PageMeta
 
-_SENTENCE = ("。", "，", ",", "；")
+_SENTENCE = re.compile("[。，,；]")
 _NUMBERED = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]|第[一二三四五六七八九十\d]{1,3}[部章节条])")
 _FIELD_LINE = re.compile(r"^[^：:]{1,8}[：:]")  # `类型：…`, `模板：…`: a field of some listing, not a heading
 _QUOTED = re.compile(r"《([^《》]{8,70})》")
@@ -55,7 +55,7 @@ def find_heading(lines: list[str], page: PageMeta) -> tuple[str | None, int | No
             text = meta.clean_heading(f.value) if f else ""
         else:
             text = meta.clean_heading(page.title_text.get(i, line))
-        if len(text) > 90 or any(p in text for p in _SENTENCE):
+        if len(text) > 90 or _SENTENCE.search(text):
             break  # the body has begun
         if text and lookalike_class(text) and not text.endswith(("：", ":")) and not _NUMBERED.match(text) \
                 and not _FIELD_LINE.match(text):
@@ -73,7 +73,7 @@ def _quoted_reports(lines: list[str]) -> list[str]:
     """Distinct report titles (by year and issuer) quoted or standing as lines anywhere in the document."""
     seen: dict[tuple[int | None, str | None], str] = {}
     for line in lines:
-        texts = _QUOTED.findall(line)
+        texts = _QUOTED.findall(line) if "《" in line else []
         if len(line) <= 80:
             texts.append(meta.clean_heading(line))
         for text in texts:
