@@ -73,14 +73,15 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
     table = ctx.table(name)
     blank_as_zero = rule.params.get("blank_as_zero", True)
     out: list[Finding] = []
+    cells = ctx.report.cells
     for binding, lhs, rhs in plan(rule, table, ctx.extra_cells(name, table)):
-        involved = [ctx.report.cells.get(a) for a in lhs + rhs]
+        involved = [cells.get(a) for a in lhs + rhs]
         if not lhs or not rhs or any(c is None or c.status in ("unreadable", "missing") for c in involved):
             continue
         if all(c.status == "blank" for c in involved) or (not blank_as_zero and any(c.value is None for c in involved)):
             continue
-        left = sum(ctx.report.value(a) or 0 for a in lhs)
-        right = sum(ctx.report.value(a) or 0 for a in rhs)
+        left = sum(c.value or 0 for c in involved[:len(lhs)])
+        right = sum(c.value or 0 for c in involved[len(lhs):])
         equation = Equation(rule=rule.id, lhs=list(lhs), rhs=list(rhs), residual=left - right)
         ctx.equations.append(equation)
         if equation.holds:
