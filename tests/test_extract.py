@@ -323,6 +323,7 @@ def test_fast_nfkc_is_unicode_nfkc() -> None:
     assert len(plain) > 21_000 and "，" in plain and "\u0301" not in plain
     assert not [ch for ch in plain if unicodedata.combining(ch) or any(
         unicodedata.combining(x) for x in unicodedata.normalize("NFKC", ch))]
+    assert [ch for ch in plain if nfkc(ch) != unicodedata.normalize("NFKC", ch)] == []
     rng = random.Random(7)
     others = ["\u0301", "\u3099", "\u302a", "\u2017", "\u1100", "\u1161", "\ufb01", "①", "\uf900", "ｶ", "\uff9e"]
     for _ in range(20_000):
