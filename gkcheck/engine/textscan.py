@@ -23,6 +23,7 @@ MAX_SENTENCE = 400  # characters a sentence may run before and after a figure (b
 CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 NUMBER = rf"(?:[0-9][0-9,]*(?:\.[0-9]+)?万?|[{CN_NUMERAL}]+)"  # ASCII digits only (text is NFKC)
 FIGURE_CHARS = frozenset("0123456789,." + CN_NUMERAL + "余多")  # every character a figure may hold
+FIGURE_FIRST = frozenset("0123456789" + CN_NUMERAL)  # the characters a figure may begin with
 _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
              "九": 9}
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
@@ -133,8 +134,8 @@ class PhrasePattern:
 
 
 def figure_starts(text: str, units: tuple[str, ...]) -> list[int]:
-    """Ascending positions where a figure followed by one of `units` may begin: inside the run of figure
-    characters (digits, separators, Chinese numerals, 余/多) that ends right before an occurrence of a unit."""
+    """Ascending positions where a figure followed by one of `units` may begin: a digit or Chinese numeral in the
+    run of figure characters (digits, separators, Chinese numerals, 余/多) that ends right before a unit."""
     ends: set[int] = set()
     for unit in units:
         at = text.find(unit)
@@ -147,7 +148,7 @@ def figure_starts(text: str, units: tuple[str, ...]) -> list[int]:
         begin = end
         while begin > floor and text[begin - 1] in FIGURE_CHARS:
             begin -= 1
-        starts.extend(range(begin, end))
+        starts.extend(i for i in range(begin, end) if text[i] in FIGURE_FIRST)
         floor = end
     return starts
 
