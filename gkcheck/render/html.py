@@ -59,6 +59,22 @@ def preload() -> None:
         _env().get_template(name)
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _PageEnvironment(Environment):
+    """Jinja2's `view.name` looks for an attribute first and takes the item after the AttributeError; the page
+    views are plain dicts, so for a name that is no attribute of a dict the item is taken at once (same result)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 @lru_cache(maxsize=1)
 def _env() -> Environment:
     """Jinja2 environment (one per process, so templates compile once); autoescape is on for every
@@ -68,7 +84,7 @@ def _env() -> Environment:
     from gkcheck.cache import folder
 
     compiled = folder("jinja")  # compiled templates kept per user, so one-file runs skip compiling them
-    return Environment(
+    return _PageEnvironment(
         loader=FileSystemLoader(str(TEMPLATE_DIR)),
         bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled else None,
         autoescape=True,
