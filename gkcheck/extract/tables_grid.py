@@ -54,12 +54,13 @@ def _distinct(cells: list[str]) -> list[str]:
 
 def _t3_columns(rows: list[list[str]], first_data: int, keys: TableDef) -> dict[int, str]:
     found: dict[int, str] = {}
+    labels = [(col.key, norm(col.label)) for col in keys.columns.values()]
     for r in range(first_data):
         for c, cell in enumerate(rows[r]):
             text = norm(cell)
-            for col in keys.columns.values():
-                if text == norm(col.label) or col.key != "other_org" and text.endswith(norm(col.label)):
-                    found.setdefault(c, col.key)
+            for key, label in labels:
+                if text == label or key != "other_org" and text.endswith(label):
+                    found.setdefault(c, key)
             for col in keys.optional.values():
                 if text and matches(text, col.match):
                     found.setdefault(c, col.key)
