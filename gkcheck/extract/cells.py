@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from gkcheck.extract.normalize import matches, norm
@@ -34,6 +35,7 @@ def _bare(text: str) -> str:
     return _KEEP.sub("", norm(text))
 
 
+@lru_cache(maxsize=4096)  # pure; the same labels come back in report after report
 def label_deviation(label: str, row: Row) -> str | None:
     """The part of a matched label that deviates from the template wording (typo, rewording), if any.
 
