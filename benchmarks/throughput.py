@@ -29,13 +29,20 @@ sys.path.insert(0, str(ROOT / "tests"))
 from synth import build_html, build_pdf, inject, synth_values  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
+# The command's own peak memory is VmHWM where Linux has it: ru_maxrss of a process started by another one
+# carries over the starting process's peak across exec (this script holds every page it wrote, hundreds of MB),
+# so it would measure the benchmark, not gkcheck.
 WRAPPER = """
 import resource, sys
 from gkcheck.cli import main
 try:
     main()
 finally:
-    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    try:
+        with open("/proc/self/status") as status:
+            self_kb = next(int(ln.split()[1]) for ln in status if ln.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(f"RSS {self_kb} {child_kb}", file=sys.stderr)
 """

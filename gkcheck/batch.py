@@ -15,7 +15,7 @@ import hashlib
 import os
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,12 +107,13 @@ def _resolve(path: Path) -> Path:
 
 
 def plan_tasks(paths: Sequence[Path], formats: Sequence[str], out_dir: Path,
-               taken: Iterable[str] = ()) -> list[FileTask]:
-    """The batch's tasks: each input with its output names (see `plan_names`)."""
+               taken: Iterable[str] = ()) -> Iterator[FileTask]:
+    """The batch's tasks: each input with its output names (see `plan_names`), all planned at once and made
+    one at a time as the executor takes them."""
     taken = set(taken) | _input_names_in(out_dir, paths)
     names = plan_names(paths, [SUFFIX[f] for f in SUFFIX], taken)
-    return [FileTask(i, Path(p), {fmt: name + SUFFIX[fmt] for fmt in formats})
-            for i, (p, name) in enumerate(zip(paths, names, strict=True))]
+    return (FileTask(i, Path(p), {fmt: name + SUFFIX[fmt] for fmt in formats})
+            for i, (p, name) in enumerate(zip(paths, names, strict=True)))
 
 
 # --------------------------------------------------------------------------- writing
@@ -385,7 +386,7 @@ def run_batch(paths: Sequence[Path], job: BatchJob, executor: Executor | None = 
     started = time.time()
     out_dir = Path(job.out_dir)
     tasks = plan_tasks(paths, job.formats, out_dir, taken)
-    if len(tasks) > 1:  # plans shared by the workers; a single file's worker makes only those its report needs
+    if len(paths) > 1:  # plans shared by the workers; a single file's worker makes only those its report needs
         job.compile_rules()
     run = BatchRun(out_dir, RecordSpool(out_dir))
     try:

@@ -21,6 +21,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
+from itertools import islice
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, TypeVar
@@ -171,10 +172,17 @@ class WorkerPool(_WorkerSet):
 
     def imap(self, items: Iterable[T]) -> Iterator[tuple[int, T, Any]]:
         """Yield `(number, item, result or GkError)` in completion order; `number` is the item's position."""
-        pending = deque(enumerate(items))
+        source = enumerate(items)  # taken one at a time: a batch's tasks are never all held at once
+        pending: deque[tuple[int, T]] = deque()
+
+        def waiting() -> bool:
+            if not pending:
+                pending.extend(islice(source, 1))
+            return bool(pending)
+
         try:
-            while pending or any(w.job for w in self._workers):
-                while pending and (len(self._workers) < self.jobs or any(w.job is None for w in self._workers)):
+            while waiting() or any(w.job for w in self._workers):
+                while waiting() and (len(self._workers) < self.jobs or any(w.job is None for w in self._workers)):
                     idle = next((w for w in self._workers if w.job is None), None) or self._spawn()
                     number, item = pending.popleft()
                     try:

@@ -14,11 +14,12 @@ from gkcheck.batch import FileRecord
 from gkcheck.cli import main
 from gkcheck.multi import run as multi_run
 from gkcheck.multi.analyse import analyse
-from gkcheck.multi.batch import MultiOptions
+from gkcheck.multi.batch import MultiOptions, annotate
 from gkcheck.multi.digest import Digest
 from gkcheck.multi.run import DIGEST_KEY, MultiRun
 from gkcheck.multi.textstore import PREFIX, TextStore
-from gkcheck.rulepack import load_profile
+from gkcheck.pipeline import check_file
+from gkcheck.rulepack import load_profile, load_rules
 
 PROFILE = load_profile()
 SHARED = narrative(4242, 12)
@@ -60,6 +61,27 @@ def test_collected_digests_keep_no_text_and_give_the_same_findings(tmp_path: Pat
     assert stores(tmp_path) == []
     assert [(p.a, p.b, p.section) for p in in_memory.pairs] == [(2, 6, 5)]
     assert spilled.pairs == in_memory.pairs
+    assert dict(spilled.findings) == dict(in_memory.findings)
+
+
+def test_collected_digests_keep_no_figures_and_the_years_compare_the_same(tmp_path: Path):
+    before, after = year_pair(7)
+    after = dict(after, **{"t3.carried_over.total": after["t3.carried_over.total"] + 3})  # breaks A5
+    digests = []
+    for n, (values, year) in enumerate(((before, 2023), (after, 2024))):
+        path = tmp_path / f"{year}.html"
+        path.write_text(page(values, year=year, issuer="示例县人民政府", seed=n + 1), encoding="utf-8")
+        digests.append(annotate(check_file(path, load_rules(), PROFILE), path, MultiOptions(), PROFILE))
+    in_memory = analyse([Digest.from_dict(d.to_dict()) for d in digests], PROFILE)
+    multi = MultiRun(MultiOptions(), PROFILE, spill_dir=tmp_path)
+    for i, digest in enumerate(digests):
+        multi.collect(FileRecord(number=i, file=digest.file, extra={DIGEST_KEY: digest.to_dict()}))
+    assert all(d.cells_data == b"" and d.sections == {} for d in multi.digests)
+    assert multi.digests[1].cells == digests[1].cells  # read back from the store
+    spilled = analyse(multi.digests, PROFILE, texts=multi.store.get if multi.store else None)
+    multi.close()
+    rules = [f["rule"] for f in spilled.findings.get(1, [])]
+    assert any(rule.startswith("cross.t3") for rule in rules)
     assert dict(spilled.findings) == dict(in_memory.findings)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -36,10 +37,12 @@ class Digest:
     published: str | None = None
     sha256: str | None = None
     previous: bool = False  # given with --previous: compared with, not reported on
+    cells_source: Callable[[], dict[str, float]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def cells(self) -> dict[str, float]:
-        return unpack_cells(self.cells_data)
+        """The figures: from where the batch keeps them (`cells_source`), else from `cells_data`."""
+        return self.cells_source() if self.cells_source is not None else unpack_cells(self.cells_data)
 
     def value(self, address: str) -> float | None:
         return self.cells.get(address)
@@ -48,7 +51,7 @@ class Digest:
         return name in self.templates
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+        return {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "cells_source"}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Digest:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +120,8 @@ class MultiRun:
     seen: int = 0
     applied: set[str] = field(default_factory=set)  # fingerprints a review decision was applied to
     spill_dir: Path | None = None  # where the section texts wait on disk (None: the system's temporary folder)
-    store: TextStore | None = None  # section texts by digest position; the digests keep none
+    store: TextStore | None = None  # section texts and figures by digest position; the digests keep none
+    _layouts: dict[tuple[tuple[str, str | None], ...], dict[str, str | None]] = field(default_factory=dict)
 
     @property
     def prepare(self) -> Annotator:
@@ -143,11 +145,15 @@ class MultiRun:
             self.report_ids[index] = self.recorder.report(_history_row(record), _status(record))
 
     def _keep(self, digest: Digest) -> None:
-        """Add a digest; its section texts go to the on-disk store, so memory holds only the compact part."""
+        """Add a digest; its section texts and figures go to the on-disk store, so memory holds only what
+        groups the reports (unit, year, layouts, hash)."""
         if self.store is None:
             self.store = TextStore(self.spill_dir)
-        self.store.put(digest.sections)
-        digest.sections = {}
+        number = self.store.put(digest.sections, digest.cells)
+        digest.sections, digest.cells_data = {}, b""
+        digest.cells_source = partial(self.store.cells, number)
+        layouts = tuple(sorted(digest.templates.items()))  # a few distinct ones in a batch: shared
+        digest.templates = self._layouts.setdefault(layouts, digest.templates)
         self.digests.append(digest)
 
     def close(self) -> None:
