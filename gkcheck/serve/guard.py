@@ -26,6 +26,25 @@ SECURITY_HEADERS = [
 ]
 
 
+async def _refuse_on(error: type[Exception], app: ASGIApp, refuse: Callable[[Scope], ASGIApp], scope: Scope,
+                     receive: Receive, guarded: Receive, send: Send) -> None:
+    """Run `app` reading the body through `guarded`; when that raises `error` before the app has started its
+    response, answer with `refuse(scope)` instead."""
+    started = False
+
+    async def tracked_send(message: Message) -> None:
+        nonlocal started
+        if message["type"] == "http.response.start":
+            started = True
+        await send(message)
+
+    try:
+        await app(scope, guarded, tracked_send)
+    except error:
+        if not started:
+            await refuse(scope)(scope, receive, send)
+
+
 class BodyTooLarge(Exception):
     """The request body went past the cap while it was being read."""
 
@@ -47,7 +66,6 @@ class BodyLimit:
             await self.refuse(scope)(scope, receive, send)
             return
         seen = 0
-        started = False
 
         async def counted_receive() -> Message:
             nonlocal seen
@@ -58,17 +76,7 @@ class BodyLimit:
                     raise BodyTooLarge
             return message
 
-        async def tracked_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, counted_receive, tracked_send)
-        except BodyTooLarge:
-            if not started:
-                await self.refuse(scope)(scope, receive, send)
+        await _refuse_on(BodyTooLarge, self.app, self.refuse, scope, receive, counted_receive, send)
 
 
 class BodyTimeout(Exception):
@@ -93,7 +101,6 @@ class BodyDeadline:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.seconds
         arrived = False
-        started = False
 
         async def timed_receive() -> Message:
             nonlocal arrived
@@ -107,17 +114,7 @@ class BodyDeadline:
                 arrived = True
             return message
 
-        async def tracked_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, timed_receive, tracked_send)
-        except BodyTimeout:
-            if not started:
-                await self.refuse(scope)(scope, receive, send)
+        await _refuse_on(BodyTimeout, self.app, self.refuse, scope, receive, timed_receive, send)
 
 
 class SecurityHeaders:
