@@ -332,10 +332,15 @@ class BatchJob:
 
     def __call__(self, task: FileTask) -> FileRecord:
         from gkcheck.pipeline import check_file
-        from gkcheck.render import render
 
         result = check_file(task.path, self.rules, self.profile, self.max_bytes, self.published)
-        prepared = [hook(result) for hook in self.prepare]
+        return self.finish(task, result, [hook(result) for hook in self.prepare])
+
+    def finish(self, task: FileTask, result: dict[str, Any], prepared: Sequence[dict[str, Any]] = ()) -> FileRecord:
+        """Render a checked file's result in every format, write the pages and return its record (with what the
+        `prepare` hooks returned and what the `hooks` compute)."""
+        from gkcheck.render import render
+
         pages = {task.outputs[fmt]: render(result, fmt) for fmt in self.formats}
         write_files(self.out_dir, pages, self.protected)
         record = FileRecord.from_result(task, result)

@@ -50,6 +50,38 @@ def test_batch_with_a_broken_a5_reports_it_in_every_output(tmp_path: Path):
     assert len(fingerprints) == len(set(fingerprints))  # the first pass's rows of 2024.html were replaced
 
 
+def _counting_checks(monkeypatch, log: Path) -> None:
+    """Count check_file calls, also in the worker processes (forked from this one)."""
+    from gkcheck import pipeline
+
+    real = pipeline.check_file
+
+    def counted(path, *args, **kwargs):
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(Path(path).name + "\n")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "check_file", counted)
+
+
+def test_second_pass_rewrites_pages_from_the_first_pass_result_without_checking_again(tmp_path: Path, monkeypatch):
+    prev, now = two_years(tmp_path)
+    log = tmp_path / "checks.log"
+    _counting_checks(monkeypatch, log)
+    reused, rechecked = tmp_path / "reused", tmp_path / "rechecked"
+    assert invoke("check", str(prev), str(now), "--out", str(reused), "--format", "json,html,text").exit_code == 1
+    assert sorted(log.read_text(encoding="utf-8").split()) == ["2023.html", "2024.html"]  # each checked once
+    log.unlink()
+    assert invoke("check", str(prev), str(now), "--out", str(rechecked), "--format", "html,text").exit_code == 1
+    assert sorted(log.read_text(encoding="utf-8").split()) == ["2023.html", "2024.html", "2024.html"]
+    for name in ("2023.html", "2024.html", "2023.txt", "2024.txt"):  # without a JSON output: checked again
+        assert (reused / name).read_bytes() == (rechecked / name).read_bytes(), name
+    assert "cross.t3.carry_over" in (reused / "2024.html").read_text(encoding="utf-8")
+    data = json.loads((reused / "2024.json").read_text(encoding="utf-8"))
+    assert [f["rule"] for f in data["findings"]].count("cross.t3.carry_over") == 2
+    assert data["summary"]["error"] == sum(1 for f in data["findings"] if f["severity"] == "error")
+
+
 def test_previous_reports_are_compared_not_reported(tmp_path: Path):
     prev, now = two_years(tmp_path)
     out = tmp_path / "out"

@@ -7,14 +7,15 @@
    `TextStore` (memory keeps only the compact digest) and records the report in the history database (one
    transaction per report).
 3. `finish`: the `--previous` reports, the checks across reports (the store is removed after them; `close`
-   removes it when the batch stops earlier), a second pass over the files that got
-   findings across reports or a duplicate flag (so their own pages show them), rows for expected units
-   without a report, and the exit code.
+   removes it when the batch stops earlier), a second pass over the files that got findings across reports
+   or a duplicate flag (`SecondPass`: their pages written again from the first pass's JSON result, so they
+   show them), rows for expected units without a report, and the exit code.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -35,6 +36,7 @@ from gkcheck.multi.findings import load_multi_rules
 from gkcheck.multi.history import DEFAULT_NAME, Recorder, start_run
 from gkcheck.multi.textstore import TextStore
 from gkcheck.multi.units import load_units
+from gkcheck.outdir import is_ours
 from gkcheck.rulepack import Profile
 from gkcheck.terminal import display_name, echo
 
@@ -96,14 +98,34 @@ class Annotator:
     pending: dict[str, tuple[list[dict[str, Any]], str | None]] = field(default_factory=dict)
 
     def __call__(self, result: dict[str, Any]) -> dict[str, Any]:
-        file = str(result.get("file") or "")
-        digest = annotate(result, file, self.options, self.profile)
-        extra, duplicate_of = self.pending.get(file, ([], None))
+        digest = annotate(result, str(result.get("file") or ""), self.options, self.profile)
+        return {**self.add_pending(result), DIGEST_KEY: digest.to_dict()}
+
+    def add_pending(self, result: dict[str, Any]) -> dict[str, Any]:
+        """Add the file's findings across reports and duplicate flag to an annotated result (scored again)."""
+        extra, duplicate_of = self.pending.get(str(result.get("file") or ""), ([], None))
         merge(result, [dict(f) for f in extra], duplicate_of, self.options, self.profile)
         return {"unit": result["unit"], "sha256": result.get("sha256"),
                 "dismissed": [_brief(f) for f in result.get("dismissed") or []],
-                "multi_findings": [_brief(f) for f in result.get("findings") or [] if f.get("multi")],
-                DIGEST_KEY: digest.to_dict()}
+                "multi_findings": [_brief(f) for f in result.get("findings") or [] if f.get("multi")]}
+
+
+@dataclass
+class SecondPass:
+    """The second pass over a file that got findings across reports: its result as the first pass wrote it
+    (the JSON output, when that was written and nobody changed it since) with those findings added, every
+    format written again. Without that JSON output the file is checked again. Runs in a worker."""
+
+    job: BatchJob
+    annotator: Annotator
+
+    def __call__(self, task: FileTask) -> FileRecord:
+        name = task.outputs.get("json")
+        path = Path(self.job.out_dir) / name if name else None
+        if path is None or not is_ours(path):
+            return dataclasses.replace(self.job, prepare=(self.annotator,))(task)
+        result = json.loads(path.read_text(encoding="utf-8"))
+        return self.job.finish(task, result, [self.annotator.add_pending(result)])
 
 
 @dataclass
@@ -212,7 +234,7 @@ class MultiRun:
         return EXIT_UNREADABLE if code == EXIT_UNREADABLE else run.exit_code
 
     def _second_pass(self, run: BatchRun, job: BatchJob, executor: Callable[[], Executor]) -> int:
-        """Check again the files whose results change, so that their pages and records carry the findings."""
+        """Write again the pages and records of the files whose results change, so that they carry the findings."""
         assert self.outcome is not None
         tasks: list[tuple[int, FileTask]] = []
         for n, digest in enumerate(self.digests):
@@ -227,7 +249,7 @@ class MultiRun:
             tasks.append((index, FileTask(record.number, Path(record.file), dict(record.outputs))))
         if not tasks:
             return EXIT_OK
-        again = dataclasses.replace(job, prepare=(self.prepare,))
+        again = SecondPass(job, self.prepare)
         code = EXIT_OK
         for (task, outcome), (index, _) in zip(in_order(executor().imap(again, [t for _, t in tasks])), tasks):
             if not isinstance(outcome, FileRecord):
