@@ -23,7 +23,7 @@ from typing import Any
 from gkcheck.errors import GkError
 from gkcheck.executor import Executor, InProcess
 from gkcheck.isolate import in_order
-from gkcheck.outdir import is_foreign, record
+from gkcheck.outdir import errno_text, is_foreign, record
 from gkcheck.render.files import safe_stem
 from gkcheck.spool import Spool
 from gkcheck.terminal import display_name
@@ -164,7 +164,7 @@ def write_files(out_dir: Path, files: dict[str, str | bytes | Iterable[str]],
             os.replace(temp, target)
             record(out_dir, target.name, sha256)
     except OSError as exc:
-        raise GkError(f"无法写入输出文件：{exc.strerror or exc}", str(out_dir)) from exc
+        raise GkError(f"无法写入输出文件：{errno_text(exc)}", str(out_dir)) from exc
     finally:
         for temp, _ in written:
             with contextlib.suppress(OSError):

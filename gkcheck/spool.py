@@ -18,6 +18,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from gkcheck.errors import GkError
+from gkcheck.outdir import errno_text
+
 T = TypeVar("T")
 PREFIX = ".gkcheck-spool-"
 
@@ -33,7 +36,10 @@ class Spool(Generic[T]):
 
     def __init__(self, folder: Path | str | None = None, prefix: str = PREFIX,
                  encode: Callable[[T], Any] = _plain, decode: Callable[[Any], T] = _plain) -> None:
-        handle, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
+        try:
+            handle, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
+        except OSError as exc:
+            raise GkError(f"无法创建临时文件：{errno_text(exc)}", str(folder or tempfile.gettempdir())) from exc
         self.path = Path(name)
         self._fd: int | None = handle
         self._encode, self._decode = encode, decode
@@ -50,8 +56,11 @@ class Spool(Generic[T]):
         data = zlib.compress(json.dumps(self._encode(value), ensure_ascii=False, separators=(",", ":"))
                              .encode("utf-8", "surrogatepass"), 1)
         offset, written = self._end, 0
-        while written < len(data):
-            written += os.pwrite(self._fd, data[written:], offset + written)
+        try:
+            while written < len(data):
+                written += os.pwrite(self._fd, data[written:], offset + written)
+        except OSError as exc:  # e.g. the disk is full: a Chinese message, not a traceback
+            raise GkError(f"无法写入输出文件夹中的临时文件：{errno_text(exc)}", str(self.path.parent)) from exc
         self._end = offset + len(data)
         return offset, len(data)
 
@@ -70,7 +79,10 @@ class Spool(Generic[T]):
         if self._fd is None:
             raise ValueError("spool is closed")
         offset, length = self._offsets[index], self._lengths[index]
-        data = os.pread(self._fd, length, offset)
+        try:
+            data = os.pread(self._fd, length, offset)
+        except OSError as exc:
+            raise GkError(f"无法读回输出文件夹中的临时文件：{errno_text(exc)}", str(self.path.parent)) from exc
         return self._decode(json.loads(zlib.decompress(data).decode("utf-8", "surrogatepass")))
 
     def __iter__(self) -> Iterator[T]:

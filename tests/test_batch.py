@@ -4,6 +4,7 @@ no leftovers of a file whose worker was killed, and the worker pool's recycling.
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import os
 import time
@@ -16,6 +17,7 @@ from synth import build_html, inject, synth_values
 
 from gkcheck.batch import BatchJob, FileRecord, plan_names, protected_files, run_batch
 from gkcheck.cli import main
+from gkcheck.errors import GkError
 from gkcheck.executor import InProcess, LocalPool
 from gkcheck.isolate import Limits, WorkerPool
 from gkcheck.outdir import MANIFEST
@@ -241,3 +243,31 @@ def test_pattern_prefilter_keeps_every_line_that_matches():
         assert matching <= pattern.matching_lines(joined), text
     assert compile_pattern(r"^全市的").matching_lines(joined) == set()
     assert compile_pattern(r"(?P<year>20\d\d)年").matching_lines(joined) == {1, 2, 6}
+
+
+def test_full_disk_while_keeping_records_is_a_chinese_error_and_leaves_no_temporaries(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    files = [write_report(tmp_path, f"r{i}.html", seed=i) for i in range(2)]
+    out = tmp_path / "out"
+
+    def disk_full(fd: int, data: bytes, offset: int) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "pwrite", disk_full)  # only the batch process writes its records with pwrite
+    result = CliRunner().invoke(main, ["check", *map(str, files), "--out", str(out), "-q", "-j", "1"])
+    assert result.exit_code == 2
+    assert "磁盘空间不足" in result.output and "Errno" not in result.output
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_output_write_error_is_told_in_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import gkcheck.batch as batch
+
+    def disk_full(fh: object, name: str, content: object) -> str:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(batch, "_write_content", disk_full)
+    with pytest.raises(GkError) as caught:
+        batch.write_files(tmp_path, {"a.json": "{}"})
+    assert caught.value.message == "无法写入输出文件：磁盘空间不足"
+    assert list(tmp_path.iterdir()) == []
