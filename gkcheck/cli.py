@@ -39,6 +39,7 @@ from gkcheck.pipeline import check_file, extract_file, warm_up
 from gkcheck.progress import Progress
 from gkcheck.read import DEFAULT_MAX_BYTES
 from gkcheck.rulepack import CHECKS_DIR, load_profile, load_rules, validate_dir
+from gkcheck.spool import remove_stale
 from gkcheck.terminal import display_name, echo
 
 FORMATS = ("html", "json", "text")
@@ -217,6 +218,7 @@ def _check(files: list[Path], out_root: Path, fmt_list: list[str], rules: list, 
     multi = multi or MultiRun(MultiOptions(), prof)  # type: ignore[arg-type]
     multi.spill_dir = multi.spill_dir or out_root
     protected = protected_files(files)
+    remove_stale(out_root, protected)  # spools of a killed run (the folder is locked: no other run uses them)
     job = BatchJob(rules, prof, tuple(fmt_list), out_root, max_bytes, protected, published=published,
                    prepare=(multi.prepare,))
 

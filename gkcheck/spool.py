@@ -9,8 +9,10 @@ The file is removed by `close` (also after an error, through the context manager
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import tempfile
 import zlib
 from array import array
@@ -23,6 +25,8 @@ from gkcheck.outdir import errno_text
 
 T = TypeVar("T")
 PREFIX = ".gkcheck-spool-"
+# What a spool in an output folder is named (`tempfile.mkstemp`: the prefix and eight random characters).
+SPOOL_NAME = re.compile(r"\.gkcheck-(?:spool|records|texts)-[a-z0-9_]{8}\.tmp")
 
 
 def _plain(value: Any) -> Any:
@@ -101,3 +105,19 @@ class Spool(Generic[T]):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def remove_stale(folder: Path | str, keep: frozenset[tuple[int, int]] = frozenset()) -> list[str]:
+    """Remove the spools a killed run left in `folder` (call it only while holding the folder's lock: then no
+    other run is using them); files whose (device, inode) is in `keep` stay. Returns the names removed."""
+    removed: list[str] = []
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if not SPOOL_NAME.fullmatch(entry.name):
+                continue
+            with contextlib.suppress(OSError):
+                info = entry.stat(follow_symlinks=False)
+                if entry.is_file(follow_symlinks=False) and (info.st_dev, info.st_ino) not in keep:
+                    os.unlink(entry.path)
+                    removed.append(entry.name)
+    return removed

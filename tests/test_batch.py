@@ -271,3 +271,19 @@ def test_output_write_error_is_told_in_chinese(tmp_path: Path, monkeypatch: pyte
         batch.write_files(tmp_path, {"a.json": "{}"})
     assert caught.value.message == "无法写入输出文件：磁盘空间不足"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_rerun_removes_the_spools_a_killed_run_left(tmp_path: Path):
+    files = [write_report(tmp_path, f"r{i}.html", seed=i) for i in range(2)]
+    out = tmp_path / "out"
+    out.mkdir()
+    stale = [out / ".gkcheck-records-ab12cd34.tmp", out / ".gkcheck-texts-zz_9abcd.tmp"]
+    for path in stale:
+        path.write_bytes(b"x" * 1000)
+    other = out / ".gkcheck-records-notes.tmp"  # not a name a spool gets: left alone
+    other.write_text("mine", encoding="utf-8")
+    result = invoke("check", *map(str, files), "--out", str(out), "--format", "json", "-q")
+    assert result.exit_code == 0, result.output
+    assert not any(path.exists() for path in stale)
+    assert other.read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in out.glob(".gkcheck-*.tmp")) == [other.name]
