@@ -49,9 +49,15 @@ def _cap_memory(limits: Limits) -> None:
         pass  # the platform refuses the cap: the time limit still applies
 
 
-def _worker(conn: Connection, work: Callable[[Any], Any], limits: Limits) -> None:
+def _worker(conn: Connection, work: Callable[[Any], Any], limits: Limits, parent_end: Connection | None = None) -> None:
     """Worker loop: receive `(number, item)`, send `(number, status, payload)`; `None` ends the loop. Status
-    `last` is an error after which the worker ends (the parent must not send it another item)."""
+    `last` is an error after which the worker ends (the parent must not send it another item).
+
+    `parent_end` (the parent's end of this worker's pipe, inherited through fork) is closed at once: then the
+    worker sees the end of its pipe when the parent dies, even when killed outright, and ends instead of
+    living on (holding the output folder's lock, which the next run then cannot take)."""
+    if parent_end is not None:
+        parent_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends its workers
     _cap_memory(limits)
     while True:
@@ -98,7 +104,7 @@ class _WorkerSet:
     def _spawn(self) -> _Worker:
         gc.freeze()  # the worker's collector then leaves the parent's objects (and their pages) alone
         parent, child = self._ctx.Pipe(duplex=True)
-        process = self._ctx.Process(target=_worker, args=(child, self.work, self.limits), daemon=True)
+        process = self._ctx.Process(target=_worker, args=(child, self.work, self.limits, parent), daemon=True)
         process.start()
         child.close()
         worker = _Worker(process, parent)

@@ -287,3 +287,50 @@ def test_rerun_removes_the_spools_a_killed_run_left(tmp_path: Path):
     assert not any(path.exists() for path in stale)
     assert other.read_text(encoding="utf-8") == "mine"
     assert sorted(p.name for p in out.glob(".gkcheck-*.tmp")) == [other.name]
+
+
+ORPHAN_SCRIPT = """
+import os, signal, sys, time
+from gkcheck.isolate import Limits, WorkerPool
+
+def pid(_item):
+    return os.getpid()
+
+pool = WorkerPool(pid, Limits(timeout=60), jobs=2)
+seen = set()
+for n, (_, _, outcome) in enumerate(pool.imap(range(6))):
+    seen.add(outcome)
+    if n == 3:  # the batch process killed outright in the middle of the batch
+        print(" ".join(map(str, sorted(seen))), flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_workers_end_when_the_batch_process_is_killed(tmp_path: Path):
+    """Idle workers of a killed batch process must not live on (they would hold the output folder's lock)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "orphan.py"
+    script.write_text(ORPHAN_SCRIPT, encoding="utf-8")
+    output = tmp_path / "pids.txt"
+    with output.open("w", encoding="ascii") as fh:  # a file, not a pipe: workers left alive would hold a pipe
+        done = subprocess.run([sys.executable, str(script)], stdout=fh, stderr=subprocess.DEVNULL, timeout=60)
+    workers = [int(p) for p in output.read_text(encoding="ascii").split()]
+    assert len(workers) >= 1 and done.returncode == -9
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:  # an exited child not yet reaped is a zombie
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+
+    deadline = time.time() + 10
+    while any(alive(p) for p in workers) and time.time() < deadline:
+        time.sleep(0.1)
+    left = [p for p in workers if alive(p)]
+    for pid in left:
+        os.kill(pid, 9)
+    assert left == []
