@@ -12,7 +12,6 @@ another unit (planted pairs). Recall is the share of planted pairs found.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import resource
 import subprocess
@@ -31,7 +30,7 @@ def build(n: int, store, seed: int = 1) -> tuple[list, set[tuple[int, int]]]:
     """The digests (without text) and the planted pairs; the section texts go to `store`, as in a batch."""
     from multi_fixtures import narrative
 
-    from gkcheck.multi.digest import Digest
+    from gkcheck.multi.digest import Digest, pack_cells
 
     rng = random.Random(seed)
     copied: dict[int, int] = {}  # report -> the report whose section 5 it copies
@@ -42,14 +41,14 @@ def build(n: int, store, seed: int = 1) -> tuple[list, set[tuple[int, int]]]:
             continue
         copied[b] = a
         planted.add((min(a, b), max(a, b)))
-    cells = json.dumps({"t3.carried_over.total": 3, "t3.carried_forward.total": 3, "t3.new_received.total": 40})
+    cells = pack_cells({"t3.carried_over.total": 3, "t3.carried_forward.total": 3, "t3.new_received.total": 40})
     digests = []
     for i in range(n):
         unit, year = f"第{i // 2}号县人民政府", 2023 + i % 2
         store.put({1: BOILERPLATE + narrative(i * 7 + 1, 12), 5: narrative(copied.get(i, i) * 7 + 5, 6),
                    6: BOILERPLATE + narrative(i * 7 + 6, 3)})
         digests.append(Digest(file=f"r{i:05d}.html", unit=unit, region=None, issuer=unit, issuer_kind="government",
-                              year=year, kind="annual_report", templates={"t3": "2021"}, cells_blob=cells))
+                              year=year, kind="annual_report", templates={"t3": "2021"}, cells_data=cells))
     return digests, planted
 
 
@@ -82,8 +81,9 @@ def main() -> None:
     if args.one:
         run_one(args.one)
         return
-    for n in args.sizes:
-        subprocess.run([sys.executable, __file__, "--one", str(n)], check=False)
+    failed = [n for n in args.sizes if subprocess.run([sys.executable, __file__, "--one", str(n)]).returncode]
+    if failed:
+        sys.exit(f"失败的规模：{', '.join(map(str, failed))}")
 
 
 if __name__ == "__main__":

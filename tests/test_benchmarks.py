@@ -1,0 +1,27 @@
+"""The benchmark scripts still run against the current code (they are not part of the package, so nothing
+else would notice when an internal interface they use changes)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_multi_bench_runs_and_finds_the_planted_copies() -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "multi_bench.py"), "--sizes", "200"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    found = re.search(r"植入 (\d+) 对，找到 (\d+) 对", done.stdout)
+    assert found, done.stdout
+    assert int(found.group(1)) >= 1 and found.group(1) == found.group(2)
+
+
+def test_multi_bench_fails_when_a_size_fails() -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "multi_bench.py"), "--sizes", "-1"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "失败的规模：-1" in done.stderr
