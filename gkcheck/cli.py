@@ -328,8 +328,8 @@ def history_cmd(unit: str | None, history_file: Path) -> None:
 
 @main.command("rollup", context_settings=CONTEXT)
 @click.help_option("-h", "--help", help=HELP)
-@click.argument("summary", type=click.Path(path_type=Path))
-@click.argument("parts", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("summary", metavar="汇总报告", type=click.Path(path_type=Path))
+@click.argument("parts", metavar="下级报告...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--profile", default="default", show_default=True, help="评分方案（决定汇总核对的严重程度）。")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=DEFAULT_JOBS, show_default=True,
               help="同时检查的文件数。")

@@ -284,3 +284,31 @@ def test_dismissing_the_only_error_clears_the_exit_code(tmp_path: Path):
     assert result.exit_code == 0
     data = json.loads((out / "a.json").read_text(encoding="utf-8"))
     assert data["summary"]["error"] == 0 and len(data["dismissed"]) == len(errors)
+
+
+def test_rollup_names_the_table_it_could_not_compare():
+    from gkcheck.multi.commands import rollup_lines
+    from gkcheck.multi.digest import Digest, pack_cells
+    from gkcheck.rulepack import load_profile
+
+    def digest(name: str, t3_layout: str, review_total: int) -> Digest:
+        return Digest(file=name, unit=name, region=None, issuer=name, issuer_kind="government", year=2024,
+                      kind="annual_report", templates={"t3": t3_layout, "t4": "2021"},
+                      cells_data=pack_cells({"t4.review.total": review_total}))
+
+    profile = load_profile()
+    lines, found = rollup_lines(digest("县.html", "2021", 5), [digest("局.html", "2019", 3)], profile)
+    assert [f["cells"] for f in found] == [["t4.review.total"]]
+    assert "未核对表三：汇总报告或下级单位报告缺少表三，或所用版式不同。" in lines
+    lines, found = rollup_lines(digest("县.html", "2021", 3), [digest("局.html", "2019", 3)], profile)
+    assert found == [] and "汇总核对通过（只核对了表四）。" in lines
+    assert not any(line.startswith("未核对") for line in lines)
+    lines, _ = rollup_lines(digest("县.html", "2021", 5), [digest("局.html", "2021", 3)], profile)
+    assert not any(line.startswith("未核对") for line in lines)
+
+
+def test_rollup_usage_names_its_arguments_in_chinese():
+    result = CliRunner().invoke(main, ["rollup", "汇总.pdf"])
+    assert result.exit_code == 2
+    assert "缺少参数 '下级报告...'" in result.output
+    assert "rollup [选项] 汇总报告 下级报告..." in invoke("rollup", "--help").output

@@ -95,6 +95,9 @@ def rollup_lines(summary: Digest, parts: list[Digest], profile: Profile) -> tupl
         p.has_table(t) and p.templates[t] == summary.templates[t] for p in parts)]
     if not compared:
         lines.append("无法核对：汇总报告或下级单位报告缺少表三、表四，或所用版式不同。")
+    elif len(compared) == 1 and found:  # when it passes, the line saying so names the table compared
+        skipped = "表四" if compared == ["t3"] else "表三"
+        lines.append(f"未核对{skipped}：汇总报告或下级单位报告缺少{skipped}，或所用版式不同。")
     for finding in found:
         lines.append(f"  [{SEVERITY_LABELS.get(finding['severity'], '提示')}] {finding['message']}")
     if compared and not found:
