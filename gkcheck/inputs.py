@@ -84,6 +84,15 @@ class _Walker:
         self.exclude = {(s.st_dev, s.st_ino) for s in exclude}
         self.result = Inputs()
         self.seen: set[tuple[int, int]] = set()
+        self.paths: set[str] = set()  # the files added, by absolute path: a path given twice is checked once
+        self.found = 0  # files found, those already added included
+
+    def add(self, path: str, arg: Path) -> None:
+        self.found += 1
+        key = os.path.abspath(path)
+        if key not in self.paths:
+            self.paths.add(key)
+            self.result.files.append(arg)
 
     def problem(self, path: str, message: str) -> None:
         self.result.problems.append(Problem(path, message))
@@ -94,17 +103,17 @@ class _Walker:
         if isinstance(info, str):
             self.problem(path, info)
         elif stat.S_ISDIR(info.st_mode):
-            files, problems = len(self.result.files), len(self.result.problems)
+            files, found, problems = len(self.result.files), self.found, len(self.result.problems)
             self.folder(path, info)
             self.result.files[files:] = sorted(self.result.files[files:])
-            if len(self.result.files) == files and len(self.result.problems) == problems:
+            if self.found == found and len(self.result.problems) == problems:
                 self.problem(path, "文件夹中没有可检查的文件（隐藏文件和 gkcheck 自己的输出不计）")
         elif _kind(info.st_mode):
             self.problem(path, _kind(info.st_mode) or "")
         elif _unreadable(path):
             self.problem(path, "没有读取权限")
         else:
-            self.result.files.append(arg)
+            self.add(path, arg)
 
     def folder(self, root: str, info: os.stat_result) -> None:
         """Walk one argument folder (iteratively, each real folder once)."""
@@ -152,7 +161,7 @@ class _Walker:
         elif _unreadable(path):
             self.problem(path, "没有读取权限")
         else:
-            self.result.files.append(Path(path))
+            self.add(path, Path(path))
         return None
 
 

@@ -343,3 +343,29 @@ def test_extract_of_a_fifo_or_symlink_loop_is_a_chinese_error(tmp_path: Path) ->
 def test_out_of_range_serve_options(option: str, value: str) -> None:
     result = CliRunner().invoke(main, ["serve", option, value])
     assert result.exit_code == 2 and "用法错误" in result.output, result.output
+
+
+def test_a_file_given_twice_is_checked_once_and_ranked(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    good = report(folder)
+    other = folder / "other.html"
+    other.write_text(build_html("2021", synth_values("2021", 2), issuer="乙县人民政府"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("check", str(good), str(folder), os.path.join(str(folder), ".", "good.html"), "--out", str(out),
+                    "-q", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "共 2 个文件，已评分 2" in result.output
+    assert visible(out) == {"good.json", "other.json", *SUMMARIES} - {"index.html"}
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert len(summary["units"]) == 2 and all(u["rank"] is not None for u in summary["units"])
+    assert summary["totals"]["duplicates"] == 0
+
+
+def test_a_folder_whose_files_were_given_already_is_not_empty(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    good = report(folder)
+    result = invoke("check", str(good), str(folder), "--out", str(tmp_path / "out"), "-q", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "没有可检查的文件" not in result.output
