@@ -187,11 +187,17 @@ def _write_content(fh: Any, name: str, content: str | bytes | Iterable[str]) -> 
     return hasher.hexdigest()
 
 
-def discard_outputs(out_dir: Path, task: FileTask, since: float) -> None:
-    """Remove what a failed file's worker may have left: temporaries, and outputs written since `since`."""
+def discard_temporaries(out_dir: Path, task: FileTask) -> None:
+    """Remove the temporaries a worker stopped while writing this file's outputs may have left."""
     for name in task.outputs.values():
         with contextlib.suppress(OSError):
             os.unlink(out_dir / _temp_name(name))
+
+
+def discard_outputs(out_dir: Path, task: FileTask, since: float) -> None:
+    """Remove what a failed file's worker may have left: temporaries, and outputs written since `since`."""
+    discard_temporaries(out_dir, task)
+    for name in task.outputs.values():
         with contextlib.suppress(OSError):
             if os.lstat(out_dir / name).st_mtime >= since:
                 os.unlink(out_dir / name)
@@ -390,12 +396,13 @@ def run_batch(paths: Sequence[Path], job: BatchJob, executor: Executor | None = 
     file's record in input order, and return the run, its records kept on disk (`close` removes them)."""
     started = time.time()
     out_dir = Path(job.out_dir)
-    tasks = plan_tasks(paths, job.formats, out_dir, taken)
+    taken = set(taken)
     if len(paths) > 1:  # plans shared by the workers; a single file's worker makes only those its report needs
         job.compile_rules()
     run = BatchRun(out_dir, RecordSpool(out_dir))
+    outcomes = in_order((executor or InProcess()).imap(job, plan_tasks(paths, job.formats, out_dir, taken)))
     try:
-        for task, outcome in in_order((executor or InProcess()).imap(job, tasks)):
+        for task, outcome in outcomes:
             if isinstance(outcome, FileRecord):
                 record = outcome
             else:
@@ -405,8 +412,11 @@ def run_batch(paths: Sequence[Path], job: BatchJob, executor: Executor | None = 
             if on_file is not None:
                 on_file(record)
             run.records.append(record)
-    except BaseException:
+    except BaseException:  # e.g. Ctrl-C: the workers are stopped first, then what they were writing goes
+        outcomes.close()
         run.close()
+        for task in plan_tasks(paths, job.formats, out_dir, taken):
+            discard_temporaries(out_dir, task)
         raise
     sync_folder(out_dir)
     run.seconds = time.time() - started

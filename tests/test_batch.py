@@ -137,6 +137,37 @@ def test_killed_worker_leaves_no_outputs_of_its_file(tmp_path: Path):
     assert [p for p in out.iterdir() if p.name != MANIFEST] == []  # outputs written before the kill are gone
 
 
+def test_interrupted_batch_leaves_no_temporaries_of_the_files_being_written(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch):
+    import gkcheck.batch as batch
+
+    parent = os.getpid()
+    real_replace = os.replace
+
+    def stuck_replace(src, dst):
+        if os.getpid() != parent and "slow" in str(src):
+            time.sleep(60)  # b's worker holds its temporaries, not yet renamed, when the batch is interrupted
+        real_replace(src, dst)
+
+    monkeypatch.setattr(batch.os, "replace", stuck_replace)
+    files = [write_report(tmp_path, "fast.html"), write_report(tmp_path, "slow.html", seed=2)]
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def interrupt(record: FileRecord) -> None:
+        deadline = time.monotonic() + 20
+        while not list(out.glob(".slow.*.tmp")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert list(out.glob(".slow.*.tmp"))
+        raise KeyboardInterrupt
+
+    job = BatchJob(load_rules(), load_profile(), ("html", "json"), out, 10**7)
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(files, job, LocalPool(Limits(timeout=30), jobs=2), on_file=interrupt)
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".") and p.name != MANIFEST) == []
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["fast.html", "fast.json"]
+
+
 def test_worker_killed_while_writing_leaves_no_temporaries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     import gkcheck.batch as batch
 
