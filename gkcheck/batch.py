@@ -237,11 +237,12 @@ class FileRecord:
     findings: list[dict[str, Any]] = field(default_factory=list)
     suspects: list[dict[str, Any]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    path: str = ""  # the input as given (`file` is its readable name; they differ for names that are not UTF-8)
 
     @classmethod
     def from_result(cls, task: FileTask, result: dict[str, Any]) -> FileRecord:
         return cls(
-            number=task.number, file=display_name(task.path), outputs=dict(task.outputs),
+            number=task.number, file=display_name(task.path), path=os.fspath(task.path), outputs=dict(task.outputs),
             document=result.get("document") or {}, score=result.get("score") or {},
             summary=result.get("summary") or {}, findings=list(result.get("findings") or []),
             suspects=list(result.get("suspects") or []),
@@ -250,7 +251,8 @@ class FileRecord:
     @classmethod
     def failed_file(cls, task: FileTask, reason: str) -> FileRecord:
         """The record of a file that could not be checked: no outputs, the reason kept."""
-        return cls(number=task.number, file=display_name(task.path), status="failed", error=reason,
+        return cls(number=task.number, file=display_name(task.path), path=os.fspath(task.path), status="failed",
+                   error=reason,
                    score={"total": None, "reason": f"无法检查：{reason}", "categories": {}},
                    summary={"error": 0, "warning": 0, "info": 0})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import multiprocessing
+import os
 import re
 import sqlite3
 from pathlib import Path
@@ -80,6 +81,18 @@ def test_second_pass_rewrites_pages_from_the_first_pass_result_without_checking_
     data = json.loads((reused / "2024.json").read_text(encoding="utf-8"))
     assert [f["rule"] for f in data["findings"]].count("cross.t3.carry_over") == 2
     assert data["summary"]["error"] == sum(1 for f in data["findings"] if f["severity"] == "error")
+
+
+def test_second_pass_checks_a_file_whose_name_is_not_utf8_again(tmp_path: Path):
+    prev, now = two_years(tmp_path)
+    odd = tmp_path / os.fsdecode("2024-\u5e74\u62a5".encode("gb18030") + b".html")  # a GBK name, as from an archive
+    now.rename(odd)
+    out = tmp_path / "out"
+    result = invoke("check", str(prev), str(odd), "--out", str(out), "--format", "html")
+    assert result.exit_code == 1, result.output
+    assert "✗" not in result.output
+    [page] = [p for p in out.iterdir() if p.suffix == ".html" and p.name not in ("2023.html", "index.html")]
+    assert "cross.t3.carry_over" in page.read_text(encoding="utf-8")
 
 
 def test_previous_reports_are_compared_not_reported(tmp_path: Path):

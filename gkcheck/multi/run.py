@@ -246,7 +246,7 @@ class MultiRun:
             index = self.positions[n]
             record = run.records[index]
             self.pending[digest.file] = (extra, duplicate_of)
-            tasks.append((index, FileTask(record.number, Path(record.file), dict(record.outputs))))
+            tasks.append((index, FileTask(record.number, Path(record.path or record.file), dict(record.outputs))))
         if not tasks:
             return EXIT_OK
         again = SecondPass(job, self.prepare)
