@@ -274,12 +274,38 @@ def _dedupe(values: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return out
 
 
+MAX_LINES_BETWEEN_PARTS = 2  # text between the two parts of a split table ("续表", a page number)
+MIN_CONTINUED_ROWS = 3
+
+
+def _first_row(grid: Grid) -> str:
+    return norm("".join(grid.rows[0])) if grid.rows else ""
+
+
+def _continues(grid: Grid, kind: str, before: Grid, groups: dict[str, list[Grid]], year_default: str) -> bool:
+    """Whether an unclassified grid is the rest of the table just before it, split by a page break: it
+    repeats that table's first header row, or (表三) several of its rows carry the template's row labels."""
+    if grid.index != before.index + 1 or grid.line - before.line > MAX_LINES_BETWEEN_PARTS:
+        return False
+    first = _first_row(groups[kind][0])
+    if first and _first_row(grid) == first:
+        return True
+    if kind != "t3":
+        return False
+    table = load_template(year_default).tables["t3"]
+    return sum(1 for row in grid.rows if _row_label(row, table)[1] is not None) >= MIN_CONTINUED_ROWS
+
+
 def map_grids(grids: list[Grid], year_default: str) -> tuple[dict[str, TextTable], list[Grid]]:
     """Map classified grids to template tables; returns the tables and the grids given only as images."""
     groups: dict[str, list[Grid]] = {}
     images: list[Grid] = []
+    previous: tuple[str, Grid] | None = None  # the last classified grid, when it was the grid just before
     for grid in grids:
         kind = classify(grid)
+        if kind is None and previous is not None and _continues(grid, *previous, groups, year_default):
+            kind = previous[0]
+        previous = (kind, grid) if kind else None
         if kind:
             groups.setdefault(kind, []).append(grid)
         elif grid.images and not any(c.strip() for row in grid.rows for c in row):
