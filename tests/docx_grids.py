@@ -26,6 +26,7 @@ class Tc:
     text: str
     span: int = 1
     vmerge: str | None = None
+    hmerge: str | None = None  # legacy horizontal merge (restart/continue) instead of gridSpan
 
 
 @dataclass
@@ -65,6 +66,18 @@ def word_rows(table: Table) -> list[Tr]:
     return rows
 
 
+def legacy_hmerge(tr: Tr) -> None:
+    """Write the row's multi-column cells as legacy horizontal merges: one cell per grid column."""
+    cells: list[Tc] = []
+    for tc in tr.cells:
+        if tc.span > 1 and tc.vmerge is None:
+            cells.append(Tc(tc.text, 1, None, "restart"))
+            cells.extend(Tc("", 1, None, "continue") for _ in range(tc.span - 1))
+        else:
+            cells.append(tc)
+    tr.cells = cells
+
+
 def _tc_xml(tc: Tc) -> str:
     props = ""
     if tc.span > 1:
@@ -73,6 +86,10 @@ def _tc_xml(tc: Tc) -> str:
         props += '<w:vMerge w:val="restart"/>'
     elif tc.vmerge == "continue":
         props += "<w:vMerge/>"
+    if tc.hmerge == "restart":
+        props += '<w:hMerge w:val="restart"/>'
+    elif tc.hmerge == "continue":
+        props += "<w:hMerge/>"
     runs = f"<w:r><w:t>{escape(tc.text)}</w:t></w:r>" if tc.text else ""
     return f"<w:tc><w:tcPr><w:tcW w:w=\"{600 * tc.span}\" w:type=\"dxa\"/>{props}</w:tcPr><w:p>{runs}</w:p></w:tc>"
 
