@@ -292,3 +292,32 @@ def test_real_error_in_rows_padded_with_empty_cells_is_reported():
     result = check_bytes(page)
     assert "table.column_mapping" not in rule_ids(result)
     assert result["suspects"][0]["cell"] == "t3.partial.total"
+
+
+def split_by_page_break(repeat_header: bool):
+    """表三 cut in two before 四、无法提供 (a page break between two tables), the header rows repeated or not."""
+    def split(table: Table) -> str:
+        at = T3_HEADER_ROWS + 12  # the first 四、无法提供 row; its vertical group cell starts again in part two
+        rows = [list(r) for r in table.rows]
+        first = [[Cell(c.text, min(c.rowspan, at - i), c.colspan, c.header, c.vertical, c.label) for c in row]
+                 for i, row in enumerate(rows[:at])]
+        second = rows[at:]
+        grouped = sum(1 for row in second if row[0].colspan < 3)  # up to 六、本年度办理结果 … 总计
+        second[0] = [Cell("", rowspan=grouped, vertical=True, label=True)] + second[0]
+        head = rows[:T3_HEADER_ROWS] if repeat_header else []
+        return html_table(Table("t3", first)) + "<p>续表</p>" + html_table(Table("t3", head + second))
+    return split
+
+
+@pytest.mark.parametrize("repeat_header", [True, False], ids=["header-repeated", "no-header"])
+def test_t3_split_by_page_break_reads_both_parts(repeat_header):
+    values = synth_values("2021", 18)
+    bad = inject(values, "t3.refused_repeat.commercial", values["t3.refused_repeat.commercial"] + 3)
+    page = build_html("2021", bad, year=2024)
+    table = build_tables("2021", bad)["t3"]
+    page = page.replace(html_table(table), split_by_page_break(repeat_header)(table))
+    report = report_of(page)
+    assert t3_cells(report) == expected(bad, "t3")
+    result = check_bytes(page)
+    assert result["suspects"][0]["cell"] == "t3.refused_repeat.commercial"
+    assert not [f for f in findings_of(result, "table.complete") if "表三" in f["message"]]
