@@ -106,13 +106,20 @@ class ChineseGroup(click.Group):
 
 _USAGE_PHRASES = (
     (r"Missing argument", "缺少参数"), (r"No such option", "没有这个选项"), (r"No such command", "没有这个命令"),
-    (r"Invalid value for", "参数值无效："), (r"Got unexpected extra arguments?", "多余的参数"),
+    (r"Invalid value for ?", "参数值无效："), (r"Got unexpected extra arguments?", "多余的参数"),
     (r"[Oo]ption (\S+) requires an argument", r"选项 \1 需要一个值"), (r"requires an argument", "需要一个值"),
     (r"is not a valid (integer|float)( range)?", "不是有效的数字"),
-    (r"is not in the range (\S+?)\.?$", r"不在范围 \1 内"),
+    (r"is not in the range (\S+?)\.?$", lambda m: _out_of_range(m.group(1))),
     (r"\(Possible options: ([^)]*)\)", r"（可用的选项：\1）"), (r"Did you mean one of:", "是否要输入以下之一："),
     (r"Did you mean", "是否要输入"), (r"does not exist", "不存在"),
 )
+
+
+def _out_of_range(bounds: str) -> str:
+    """Click's range (`x>=1`, `1<=x<=64`) as the help shows it (`不小于 1`, `范围 1–64`)."""
+    from gkcheck.clihelp import _range
+
+    return f"不在允许的范围内（{_range(bounds) or bounds}）"
 
 
 def _usage_text(exc: click.UsageError) -> str:

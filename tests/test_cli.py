@@ -136,18 +136,29 @@ def test_help_is_chinese():
 
 
 def test_usage_errors_are_translated():
-    for args, expected in ((["check", "x", "--jobs", "0"], "不在范围"), (["chek"], "没有这个命令"),
+    for args, expected in ((["check", "x", "--jobs", "0"], "不在允许的范围内"), (["chek"], "没有这个命令"),
                            (["check"], "缺少参数"), (["check", "x", "--bogus"], "没有这个选项")):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 2 and expected in result.output
         assert "is not" not in result.output and "Did you mean" not in result.output
 
 
+def test_out_of_range_values_say_the_range_as_the_help_does():
+    for args, expected in ((["check", "x", "--jobs", "0"], "0 不在允许的范围内（范围 1–64）"),
+                           (["check", "x", "--max-bytes", "-1"], "-1 不在允许的范围内（不小于 1）"),
+                           (["serve", "--port", "0"], "0 不在允许的范围内（范围 1–65535）")):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2 and expected in result.output, result.output
+        assert "x>=" not in result.output and "<=x" not in result.output
+        assert "参数值无效：'--" in result.output  # no space after the full-width colon
+
+
 def test_help_has_no_click_english():
     english = ("[OPTIONS]", "default:", "INTEGER", "PATH", "TEXT", "RANGE", "FLOAT", "FILES", "COMMAND", "ARGS",
                "DIRECTORY", "required", "x>=", "<=x")
     for args in (["--help"], ["check", "--help"], ["extract", "--help"], ["rules", "--help"],
-                 ["rules", "validate", "--help"], ["rules", "list", "--help"]):
+                 ["rules", "validate", "--help"], ["rules", "list", "--help"], ["serve", "--help"],
+                 ["history", "--help"], ["rollup", "--help"]):
         text = CliRunner().invoke(main, args, terminal_width=72).output
         assert not [word for word in english if word in text], (args, text)
         assert "选项：" in text
