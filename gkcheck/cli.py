@@ -382,24 +382,37 @@ def rules_list(rules_dir: Path) -> None:
 
     for rule in rules:
         echo(clihelp.rule_line(rule))
-    echo(f"共 {len(rules)} 条规则。")
+    if rules_dir != CHECKS_DIR:
+        echo(f"共 {len(rules)} 条规则。")
+        return
+    from gkcheck.multi.findings import load_multi_rules
+
+    multi = load_multi_rules()
+    echo("跨报告规则（批量检查多份报告时，rules/multi）：")
+    for rule in multi:
+        echo(clihelp.rule_line(rule))
+    echo(f"共 {len(rules)} 条规则，另有跨报告规则 {len(multi)} 条。")
 
 
 @rules_group.command("validate", context_settings=CONTEXT)
 @click.help_option("-h", "--help", help=HELP)
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 def rules_validate(directory: Path | None) -> None:
-    """校验规则文件夹（默认内置规则），逐条报告文件名与行号。"""
-    folder = directory or CHECKS_DIR
-    if not folder.is_dir():
-        _fail(f"{folder}：不是文件夹")
-    rules, problems = validate_dir(folder)
+    """校验规则文件夹（默认内置规则，含跨报告规则），逐条报告文件名与行号。"""
+    from gkcheck.multi.findings import MULTI_DIR
+
+    folders = [directory] if directory else [CHECKS_DIR, MULTI_DIR]
+    for folder in folders:
+        if not folder.is_dir():
+            _fail(f"{folder}：不是文件夹")
+    checked = [(folder, *validate_dir(folder)) for folder in folders]
+    problems = [problem for _, _, found in checked for problem in found]
     for problem in problems:
         echo(str(problem), err=True)
     if problems:
         echo(f"发现 {len(problems)} 个问题。", err=True)
         sys.exit(EXIT_FINDINGS)
-    echo(f"规则有效：{len(rules)} 条（{folder}）。")
+    echo("；".join(f"规则有效：{len(rules)} 条（{folder}）" for folder, rules, _ in checked) + "。")
 
 
 if __name__ == "__main__":

@@ -105,6 +105,21 @@ def test_rules_list_and_validate(tmp_path: Path):
     assert bad.exit_code == 1 and "bad.yaml:3" in bad.output
 
 
+def test_rules_list_and_validate_cover_the_rules_across_reports(tmp_path: Path, monkeypatch):
+    from gkcheck.multi import findings
+
+    listed = invoke("rules", "list").output.splitlines()
+    multi = [rule.id for rule in findings.load_multi_rules()]
+    assert "cross.t3.carry_over" in multi and "unit.duplicate" in multi
+    assert [line.split()[0] for line in listed[-1 - len(multi):-1]] == multi
+    assert listed[-1].endswith(f"另有跨报告规则 {len(multi)} 条。")
+    assert f"规则有效：{len(multi)} 条（{findings.MULTI_DIR}）" in invoke("rules", "validate").output
+    (tmp_path / "bad.yaml").write_text("pack: x\nrules:\n  - id: bad\n", encoding="utf-8")
+    monkeypatch.setattr(findings, "MULTI_DIR", tmp_path)
+    bad = CliRunner().invoke(main, ["rules", "validate"])
+    assert bad.exit_code == 1 and "bad.yaml:3" in bad.output
+
+
 def test_usage_errors_exit_2_in_chinese():
     result = CliRunner().invoke(main, ["check", "x.html", "--format", "pdf"])
     assert result.exit_code == 2 and "不支持的格式" in result.output
