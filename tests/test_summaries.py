@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from gkcheck.cli import main
 from gkcheck.progress import Progress, final_line
-from gkcheck.render.summary import BatchSummary, findings_csv, unit_name
+from gkcheck.render.summary import BatchSummary, findings_csv, summary_json, unit_name
 from gkcheck.render.workbook import render_workbook
 from gkcheck.rulepack import load_rules
 
@@ -222,6 +222,33 @@ def test_expected_unit_without_report_and_duplicate_report_rows(tmp_path: Path) 
     assert not row.xpath(".//a")
     book = load_workbook(out / "scorecard.xlsx")["单位排名"]
     assert any(r[1].value == "戊县人民政府" and r[2].value == "未发布/未提交" for r in book.iter_rows(min_row=2))
+
+
+def _scored(file: str, total: float, kind: str = "annual_report") -> dict:
+    return {"file": file, "document": {"kind": kind, "issuer": file.split(".")[0]},
+            "score": {"total": total, "categories": {}}, "summary": {"error": 0, "warning": 0, "info": 0},
+            "findings": []}
+
+
+def test_pre_2019_reports_are_ranked_among_themselves_after_the_current_ones() -> None:
+    summary = BatchSummary()
+    for result in (_scored("甲县.html", 80.0), _scored("乙县旧.txt", 95.0, "legacy_annual_report"),
+                   _scored("丙县.html", 90.0), _scored("丁县旧.txt", 60.0, "legacy_annual_report")):
+        summary.add(result)
+    rows = [(r.unit, r.rank, r.ranking) for r in summary.unit_rows()]
+    assert rows == [("丙县", "1", "current"), ("甲县", "2", "current"),
+                    ("乙县旧", "1", "legacy"), ("丁县旧", "2", "legacy")]
+    legacy = [r for r in summary.unit_rows() if r.ranking == "legacy"]
+    assert all("只与旧格式年报一起排名" in r.note for r in legacy)
+    data = json.loads("".join(summary_json(summary)))
+    assert [(u["unit"], str(u["rank"]), u["ranking"]) for u in data["units"]] == rows
+    assert not list(validator("summary.schema.json").iter_errors(data))
+    from gkcheck.render.html import render_index_page
+
+    root = lxml_html.fromstring("".join(render_index_page(summary)))
+    order = [(tr.get("data-unit"), int(tr.get("data-rank"))) for tr in root.xpath("//tbody/tr")]
+    assert [u for u, _ in sorted(order, key=lambda x: x[1])] == ["丙县", "甲县", "乙县旧", "丁县旧"]
+    assert "旧格式" in root.xpath("//tbody/tr")[2].xpath("./td")[0].text_content()
 
 
 def test_a_document_that_is_not_a_report_says_why_and_has_no_timeliness() -> None:

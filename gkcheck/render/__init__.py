@@ -265,18 +265,26 @@ def render(result: dict, fmt: str) -> str:
 # --------------------------------------------------------------------------- ranking and CSV
 
 
-def rank_order(keys: Iterable[tuple[float | None, str, bool]]) -> list[tuple[str, int]]:
-    """Competition ranks (1, 2, 2, 4) from each result's (score, file, duplicate): (rank, position) best first,
-    unscored last; unscored and duplicate reports get an empty rank. Ties keep the input order."""
-    items = sorted((total is None, -(total or 0.0), file, position, duplicate)
-                   for position, (total, file, duplicate) in enumerate(keys))
+LEGACY_KIND = "legacy_annual_report"
+
+
+def rank_order(keys: Iterable[tuple[float | None, str, bool, int]]) -> list[tuple[str, int]]:
+    """Competition ranks (1, 2, 2, 4) from each result's (score, file, duplicate, group): (rank, position) best
+    first, unscored last; unscored and duplicate reports get an empty rank. Groups are ranked apart, each from 1:
+    group 0 (the current template) first, then group 1 (reports of the pre-2019 format, scored by their own
+    scheme). Ties keep the input order."""
+    items = sorted((total is None, group, -(total or 0.0), file, position, duplicate)
+                   for position, (total, file, duplicate, group) in enumerate(keys))
     out: list[tuple[str, int]] = []
     previous: float | None = None
+    current_group: int | None = None
     rank = counted = 0
-    for unscored, negative, _, position, duplicate in items:
+    for unscored, group, negative, _, position, duplicate in items:
         if unscored or duplicate:
             out.append(("", position))
             continue
+        if group != current_group:
+            current_group, previous, counted = group, None, 0
         counted += 1
         if -negative != previous:
             rank, previous = counted, -negative
@@ -284,9 +292,10 @@ def rank_order(keys: Iterable[tuple[float | None, str, bool]]) -> list[tuple[str
     return out
 
 
-def rank_key(result: dict) -> tuple[float | None, str, bool]:
-    """What `rank_order` ranks a result by."""
-    return score_total(result), str(result.get("file") or ""), bool((result.get("unit") or {}).get("duplicate_of"))
+def rank_key(result: dict) -> tuple[float | None, str, bool, int]:
+    """What `rank_order` ranks a result by (pre-2019 reports in a group of their own)."""
+    return (score_total(result), str(result.get("file") or ""), bool((result.get("unit") or {}).get("duplicate_of")),
+            int(document(result).get("kind") == LEGACY_KIND))
 
 
 def ranked(results: Sequence[dict]) -> list[tuple[str, dict]]:

@@ -515,6 +515,7 @@ def _unit_view(row: UnitRow, result: dict, categories: list[tuple[str, str]],
         "error": row.error,
         "status": row.status,
         "note": row.note,
+        "legacy": row.ranking == "legacy",
         "dismissed": row.dismissed,
     }
 

@@ -20,6 +20,7 @@ from typing import Any
 from gkcheck import __version__
 from gkcheck.labels import SEVERITY_LABELS
 from gkcheck.render import (
+    LEGACY_KIND,
     SEVERITIES,
     counts,
     csv_line,
@@ -55,6 +56,7 @@ def unit_name(result: dict) -> str:
 
 
 MISSING_TEXT = "未发布/未提交"
+LEGACY_NOTE = "2019 年前旧格式年报：按旧格式评分方案评分，只与旧格式年报一起排名"
 
 
 def row_status(result: dict) -> str:
@@ -127,6 +129,7 @@ class UnitRow:
     outputs: dict[str, str]
     dismissed: int = 0
     status: str = "checked"  # see row_status
+    ranking: str = ""  # "current" or "legacy" (pre-2019 reports, ranked among themselves); "" when not ranked
     note: str = ""  # e.g. which report of the unit is ranked instead of this duplicate
 
     def to_dict(self) -> dict[str, Any]:
@@ -136,6 +139,7 @@ class UnitRow:
             "main_problems": self.problems, "timeliness": self.timeliness, "published": self.published or None,
             "reason": self.reason or None, "error": self.error or None, "outputs": self.outputs,
             "dismissed": self.dismissed, "status": self.status, "note": self.note or None,
+            "ranking": self.ranking or None,
         }
 
 
@@ -313,6 +317,9 @@ class BatchSummary:
         note = ""
         if status == "duplicate":
             note = f"重复报告，排名计入 {(result.get('unit') or {}).get('duplicate_of')}"
+        ranking = ("legacy" if doc.get("kind") == LEGACY_KIND else "current") if rank else ""
+        if ranking == "legacy":
+            note = LEGACY_NOTE
         kind = {"failed": "无法检查", "missing": MISSING_TEXT}.get(status) or kind_label(doc)
         text = "；".join(problems) + ("。" if problems else "")
         return UnitRow(
@@ -320,7 +327,7 @@ class BatchSummary:
             kind=kind, year=doc.get("year"), score=total,
             categories={k: _number((c or {}).get("score")) for k, c in cats.items()},
             category_notes={k: str((c or {}).get("note") or "") for k, c in cats.items() if (c or {}).get("unknown")},
-            counts=counts(result), problems=problems, status=status, note=note,
+            counts=counts(result), problems=problems, status=status, note=note, ranking=ranking,
             problems_text={"failed": f"无法检查：{error}", "missing": MISSING_TEXT}.get(status, text),
             timeliness="—" if status in ("failed", "missing") or doc.get("kind") == "not_annual_report"
             else timeliness_text(doc),
