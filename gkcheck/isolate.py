@@ -186,26 +186,28 @@ class WorkerPool(_WorkerSet):
                 pending.extend(islice(source, 1))
             return bool(pending)
 
+        def feed() -> None:  # every idle (or not yet started) worker gets the next item
+            while waiting() and (len(self._workers) < self.jobs or any(w.job is None for w in self._workers)):
+                idle = next((w for w in self._workers if w.job is None), None) or self._spawn()
+                number, item = pending.popleft()
+                try:
+                    idle.conn.send((number, item))
+                except (OSError, ValueError):  # the idle worker died: retry the item on a fresh one
+                    self._retire(idle, kill=True)
+                    pending.appendleft((number, item))
+                    continue
+                idle.job = (number, item, time.monotonic())
+
         try:
-            while waiting() or any(w.job for w in self._workers):
-                while waiting() and (len(self._workers) < self.jobs or any(w.job is None for w in self._workers)):
-                    idle = next((w for w in self._workers if w.job is None), None) or self._spawn()
-                    number, item = pending.popleft()
-                    try:
-                        idle.conn.send((number, item))
-                    except (OSError, ValueError):  # the idle worker died: retry the item on a fresh one
-                        self._retire(idle, kill=True)
-                        pending.appendleft((number, item))
-                        continue
-                    idle.job = (number, item, time.monotonic())
+            feed()
+            while any(w.job for w in self._workers):
                 busy = [w for w in self._workers if w.job]
                 soonest = min(w.job[2] for w in busy) + self.limits.timeout - time.monotonic()
                 wait([o for w in busy for o in (w.conn, w.process.sentinel)],
                      timeout=max(0.0, min(soonest, MAX_WAIT)))
-                for worker in busy:
-                    outcome = self._collect(worker)
-                    if outcome is not None:
-                        yield outcome
+                done = [outcome for outcome in map(self._collect, busy) if outcome is not None]
+                feed()  # the workers go on while the caller handles what they returned
+                yield from done
         finally:
             self.close()
 

@@ -61,6 +61,7 @@ def connect(path: Path) -> sqlite3.Connection:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")  # WAL: a commit survives a crash of gkcheck without an fsync each
         conn.execute("PRAGMA foreign_keys=ON")
         migrate(conn)
     except sqlite3.DatabaseError as exc:
