@@ -172,17 +172,24 @@ def test_t3_docx_cells_read_exactly(version: str, reshape: Reshape) -> None:
     assert not [r for r in rule_ids(result) if r.startswith(("arith.", "table."))]
 
 
-@pytest.mark.parametrize("reshape, address", T3_RESHAPES, ids=T3_IDS)
-def test_t3_docx_planted_error_found_at_its_cell(reshape: Reshape, address: str) -> None:
-    values = synth_values("2021", 4)
-    bad = inject(values, address, values[address] + 3)
+def planted(reshape: Reshape, table: str, address: str, seed: int, delta: int) -> tuple[dict, dict]:
+    """A report with an error planted at `address`, checked with its table aligned and reshaped: the reshaped
+    table reads the same cells and gives the same arithmetic errors. Returns (aligned result, reshaped result)."""
+    values = synth_values("2021", seed)
+    bad = inject(values, address, values[address] + delta)
     aligned = check_bytes(plain_docx("2021", bad), "r.docx")
-    report = report_of(docx_with("2021", bad, "t3", reshape), "r.docx")
-    assert cells_of(report, "t3") == expected(bad, "t3")
+    report = report_of(docx_with("2021", bad, table, reshape), "r.docx")
+    assert cells_of(report, table) == expected(bad, table)
     result = check_report(report)
     errors = sorted((f["rule"], f["message"]) for f in aligned["findings"] if f["rule"].startswith("arith."))
     assert errors
     assert sorted((f["rule"], f["message"]) for f in result["findings"] if f["rule"].startswith("arith.")) == errors
+    return aligned, result
+
+
+@pytest.mark.parametrize("reshape, address", T3_RESHAPES, ids=T3_IDS)
+def test_t3_docx_planted_error_found_at_its_cell(reshape: Reshape, address: str) -> None:
+    _, result = planted(reshape, "t3", address, seed=4, delta=3)
     assert result["suspects"][0]["cell"] == address
     assert "table.column_mapping" not in rule_ids(result)
 
@@ -287,15 +294,7 @@ def test_t4_docx_cells_read_exactly(version: str, reshape: Reshape) -> None:
 
 @pytest.mark.parametrize("reshape, address", T4_RESHAPES, ids=T4_IDS)
 def test_t4_docx_planted_error_found_at_its_cell(reshape: Reshape, address: str) -> None:
-    values = synth_values("2021", 5)
-    bad = inject(values, address, values[address] + 2)
-    aligned = check_bytes(plain_docx("2021", bad), "r.docx")
-    report = report_of(docx_with("2021", bad, "t4", reshape), "r.docx")
-    assert cells_of(report, "t4") == expected(bad, "t4")
-    result = check_report(report)
-    errors = sorted((f["rule"], f["message"]) for f in aligned["findings"] if f["rule"].startswith("arith."))
-    assert errors
-    assert sorted((f["rule"], f["message"]) for f in result["findings"] if f["rule"].startswith("arith.")) == errors
+    aligned, result = planted(reshape, "t4", address, seed=5, delta=2)
     # one group's total against its parts: the cell is among the finding's cells, ranked as in the aligned table
     assert [address in f["cells"] for f in result["findings"] if f["rule"].startswith("arith.")] == [True]
     assert [s["cell"] for s in result["suspects"]] == [s["cell"] for s in aligned["suspects"]]
