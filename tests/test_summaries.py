@@ -230,6 +230,24 @@ def _scored(file: str, total: float, kind: str = "annual_report") -> dict:
             "findings": []}
 
 
+def test_most_common_problems_chart_counts_a_rule_only_where_it_found_a_problem() -> None:
+    rules = load_rules()
+    rule = next(r for r in rules if r.severity == "warning")
+    summary = BatchSummary(rules)
+    for n, severity in enumerate(("warning", "info", "info")):  # the rule's finding is only a note in two units
+        result = _scored(f"单位{n}.html", 90.0)
+        result["findings"] = [{"rule": rule.id, "severity": severity, "category": rule.category, "message": "x",
+                               "cells": []}]
+        summary.add(result)
+    [row] = [r for r in summary.rule_rows() if r.rule == rule.id]
+    assert (row.units, row.problem_units) == (3, 1)
+    from gkcheck.render.html import render_index_page
+
+    root = lxml_html.fromstring("".join(render_index_page(summary)))
+    bars = [t.text_content() for t in root.xpath("//svg[@aria-label='最常见的问题']/text")]
+    assert bars[-1] == "1"
+
+
 def test_pre_2019_reports_are_ranked_among_themselves_after_the_current_ones() -> None:
     summary = BatchSummary()
     for result in (_scored("甲县.html", 80.0), _scored("乙县旧.txt", 95.0, "legacy_annual_report"),

@@ -536,7 +536,8 @@ def render_index_page(summary: BatchSummary, downloads: list[tuple[str, str]] | 
     categories = summary.category_columns()
     rows = (_unit_view(summary.unit_row(rank, result), result, categories, inputs_of)
             for rank, result in summary.ranked_results())
-    rules = [r for r in summary.rule_rows() if r.severity != "info"][:10]
+    rules = sorted((r for r in summary.rule_rows() if r.severity != "info" and r.problem_units),
+                   key=lambda r: -r.problem_units)[:10]  # a rule counts where it found a problem, not a note
     totals = summary.totals()
     context = {
         "rows": rows,
@@ -548,8 +549,8 @@ def render_index_page(summary: BatchSummary, downloads: list[tuple[str, str]] | 
         "version": summary.version if summary.rules else "",
         "downloads": downloads or [],
         "histogram": _histogram(summary.score_histogram()),
-        "rules_chart": _bar_chart([(f"{r.title or r.rule}", r.units) for r in rules]),
-        "rules": [{"rule": r.rule, "title": r.title, "units": r.units,
+        "rules_chart": _bar_chart([(f"{r.title or r.rule}", r.problem_units) for r in rules]),
+        "rules": [{"rule": r.rule, "title": r.title, "units": r.problem_units,
                    "severity": SEVERITY_LABELS.get(r.severity, r.severity)} for r in rules],
     }
     return _env().get_template("index.html.j2").generate(**context)

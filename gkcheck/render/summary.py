@@ -153,6 +153,7 @@ class RuleRow:
     category: str
     units: int = 0
     findings: int = 0
+    problem_units: int = 0  # units where it found an error or a warning (not only notes)
 
 
 @dataclass
@@ -256,6 +257,7 @@ class BatchSummary:
                                         category or str(sample.get("category") or ""))
         row.units += 1
         row.findings += number
+        row.problem_units += any(f.get("rule") == rule and f.get("severity") != "info" for f in findings)
 
     # ----------------------------------------------------------------------- rows
 
