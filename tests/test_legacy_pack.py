@@ -65,6 +65,16 @@ def test_consistent_legacy_report_is_scored_with_the_legacy_profile():
     assert not [f for f in result["findings"] if f["severity"] == "error"]
 
 
+def test_the_legacy_profile_is_not_applied_to_a_current_format_report():
+    from synth import build_html, synth_values
+
+    report = report_of(build_html("2021", synth_values("2021", 3)).encode("utf-8"), "r.html")
+    result = run(report, load_rules(), load_profile("legacy"))
+    assert report.document.kind == "annual_report"
+    assert result["score"]["profile"] == "default"
+    assert not [c for c in result["score"]["categories"].values() if "旧" in c["label"]]
+
+
 def test_legacy_sums_per_column():
     rows = [(label, year, total + (7 if label == "2.网络申请数" else 0)) for label, year, total in ROWS]
     [found] = findings_of(check(legacy_text(rows)), "legacy.arith.received_channels")

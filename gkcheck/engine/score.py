@@ -18,8 +18,8 @@ LEGACY_PROFILE = "legacy"  # pre-2019 reports are scored with their own profile 
 
 
 @cache
-def _legacy_profile() -> Profile:
-    return load_profile(LEGACY_PROFILE)
+def _named_profile(name: str) -> Profile:
+    return load_profile(name)
 
 
 def score(report: Report, findings: list[Finding], profile: Profile, verified: bool = True) -> dict[str, Any]:
@@ -38,8 +38,8 @@ def score_of(kind: str, findings: list[tuple[str, str, str]], profile: Profile, 
     if kind in NO_SCORE:
         return {"total": None, "reason": NO_SCORE[kind], "categories": {},
                 "profile": profile.name}
-    if kind == "legacy_annual_report" and profile.name != LEGACY_PROFILE:
-        profile = _legacy_profile()
+    if (kind == "legacy_annual_report") != (profile.name == LEGACY_PROFILE):  # each format by its own scheme
+        profile = _named_profile(LEGACY_PROFILE if kind == "legacy_annual_report" else "default")
     lost: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for rule, severity, category in findings:
         points = profile.rules.get(rule, profile.deductions[severity]) if severity != "info" else \
