@@ -425,14 +425,12 @@ def run_batch(paths: Sequence[Path], job: BatchJob, executor: Executor | None = 
     return run
 
 
-def write_summaries(run: BatchRun, protected: frozenset[tuple[int, int]] = frozenset(), rules: Sequence[Any] = (),
+def write_summaries(run: BatchRun, summary: Any, protected: frozenset[tuple[int, int]] = frozenset(),
                     formats: Sequence[str] = ("html",)) -> list[str]:
-    """Write the batch summaries (gkcheck/render/outputs.py) from the run's records, read back one at a time;
-    return the names written."""
+    """Write the batch summaries (gkcheck/render/outputs.py) of `summary`, a `BatchSummary` of the run's
+    records (`SummaryResults`); return the names written."""
     from gkcheck.render.outputs import summary_files
-    from gkcheck.render.summary import BatchSummary
 
-    summary = BatchSummary(rules, results=SummaryResults(run.records))
     files = summary_files(summary, tuple(formats), str(run.out_dir))
     write_files(run.out_dir, files, protected)
     sync_folder(run.out_dir)

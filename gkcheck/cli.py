@@ -38,6 +38,7 @@ from gkcheck.outdir import foreign_names, locked, prepare
 from gkcheck.pipeline import check_file, extract_file, warm_up
 from gkcheck.progress import Progress
 from gkcheck.read import DEFAULT_MAX_BYTES
+from gkcheck.render.summary import BatchSummary
 from gkcheck.rulepack import CHECKS_DIR, load_profile, load_rules, validate_dir
 from gkcheck.spool import remove_stale
 from gkcheck.terminal import display_name, echo
@@ -252,15 +253,15 @@ def _check(files: list[Path], out_root: Path, fmt_list: list[str], rules: list, 
         for problem in problems:
             run.records.append(FileRecord.failed_file(FileTask(len(run.records), Path(problem.path), {}),
                                                       problem.message))
+        summary = BatchSummary(rules, results=SummaryResults(run.records))  # one pass serves every summary
         written: list[str] = []
         if len(run.records) > 1:
             try:
-                written = write_summaries(run, protected, rules, fmt_list)
+                written = write_summaries(run, summary, protected, fmt_list)
             except GkError as exc:
                 echo(f"✗ 无法写出汇总：{exc.message}", err=True)
                 code = EXIT_UNREADABLE
-        progress.finish(SummaryResults(run.records), out_root,
-                        written or [n for fmt in fmt_list for n in _outputs_of(run, fmt)])
+        progress.finish(summary, out_root, written or [n for fmt in fmt_list for n in _outputs_of(run, fmt)])
     return code
 
 

@@ -8,12 +8,12 @@ final line (files, scored, with errors, unreadable, where the results are).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from gkcheck.render import counts, fmt_score, render_text, score_total
-from gkcheck.render.summary import row_status, unit_name
+from gkcheck.render.summary import BatchSummary, unit_name
 from gkcheck.terminal import clean, display_name
 
 BAR_FORMAT = "{desc} {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} 份 [已用 {elapsed}，预计还需 {remaining}{postfix}]"
@@ -77,11 +77,11 @@ class Progress:
         else:
             self.out(file_line(self.done, self.total, result))
 
-    def finish(self, results: Iterable[dict], out_dir: Path, written: Sequence[str] = ()) -> str:
+    def finish(self, summary: BatchSummary, out_dir: Path, written: Sequence[str] = ()) -> str:
         """Close the bar and print the final line; returns it."""
         if self.bar is not None:
             self.bar.close()
-        line = final_line(results, out_dir, written, self.clock() - self.started)
+        line = final_line(summary, out_dir, written, self.clock() - self.started)
         self.out(line)
         return line
 
@@ -93,26 +93,18 @@ def _is_terminal(stream: TextIO) -> bool:
         return False
 
 
-def final_line(results: Iterable[dict], out_dir: Path, written: Sequence[str] = (), seconds: float = 0.0) -> str:
-    """`完成：共 10 个文件，已评分 8，有“错误”的 3，无法读取 1（用时 4.2 秒）；结果在 /…/reports_out（…）`."""
-    tally = {"checked": 0, "failed": 0, "missing": 0, "duplicate": 0, "scored": 0, "with_errors": 0}
-    first_failed: dict = {}
-    for result in results:  # one pass: the results may be read back from disk one at a time
-        status = row_status(result)
-        tally[status] += 1
-        if status == "failed" and not first_failed:
-            first_failed = result
-        if status == "checked":
-            tally["scored"] += score_total(result) is not None
-            tally["with_errors"] += bool(counts(result)["error"])
-    files = sum(tally[s] for s in ("checked", "failed", "duplicate"))
-    text = (f"完成：共 {files} 个文件，已评分 {tally['scored']}，有“错误”的 {tally['with_errors']}，"
-            f"无法读取 {tally['failed']}")
-    if tally["missing"]:
-        text += f"，未提交报告的单位 {tally['missing']}"
+def final_line(summary: BatchSummary, out_dir: Path, written: Sequence[str] = (), seconds: float = 0.0) -> str:
+    """`完成：共 10 个文件，已评分 8，有“错误”的 3，无法读取 1（用时 4.2 秒）；结果在 /…/reports_out（…）`, from the
+    batch's totals (the same the summaries show)."""
+    totals = summary.totals()
+    text = (f"完成：共 {totals['files']} 个文件，已评分 {totals['scored']}，有“错误”的 {totals['with_errors']}，"
+            f"无法读取 {totals['unreadable']}")
+    if totals["missing"]:
+        text += f"，未提交报告的单位 {totals['missing']}"
     text += f"（用时 {seconds:.1f} 秒）"
-    if tally["failed"] == 1:
-        text += f"；无法读取：{display_name(str(first_failed.get('file')))}（{first_failed.get('error')}）"
+    failed = summary.first_failed()
+    if totals["unreadable"] == 1 and failed is not None:
+        text += f"；无法读取：{display_name(str(failed.get('file')))}（{failed.get('error')}）"
     main = [n for n in ("index.html", "scorecard.xlsx") if n in written]
     where = display_name(str(Path(out_dir).resolve()))
     text += f"；结果在 {where}" + (f"（{'、'.join(main)} 等）" if main else "")

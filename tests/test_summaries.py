@@ -167,7 +167,8 @@ def test_progress_bar_on_a_terminal_shows_count_rate_and_time_left() -> None:
     progress.file_done({"file": "a.html", "document": {"issuer": "甲县人民政府"}, "score": {"total": 90.0}})
     progress.file_done({"file": "b.html", "error": "文件为空"})
     progress.file_done({"file": "c.html", "document": {}, "score": {"total": 80.0}})
-    line = progress.finish([{"file": "a.html"}, {"file": "b.html", "error": "文件为空"}], Path("out"), ["index.html"])
+    line = progress.finish(BatchSummary(results=[{"file": "a.html"}, {"file": "b.html", "error": "文件为空"}]),
+                           Path("out"), ["index.html"])
     bar = stream.getvalue()
     assert re.search(r"[123]/3 份", bar) and "每秒 1.0 份" in bar and "预计还需" in bar
     assert "✗ 无法检查 b.html：文件为空" in bar
@@ -175,7 +176,8 @@ def test_progress_bar_on_a_terminal_shows_count_rate_and_time_left() -> None:
 
 
 def test_final_line_names_the_output_folder() -> None:
-    line = final_line([{"file": "a.html", "score": {"total": 50.0}, "summary": {"error": 1}}], Path("/tmp/x"))
+    line = final_line(BatchSummary(results=[{"file": "a.html", "score": {"total": 50.0}, "summary": {"error": 1}}]),
+                      Path("/tmp/x"))
     assert line == "完成：共 1 个文件，已评分 1，有“错误”的 1，无法读取 0（用时 0.0 秒）；结果在 /tmp/x"
 
 

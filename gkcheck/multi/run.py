@@ -164,7 +164,7 @@ class MultiRun:
         if self.history is not None:
             if self.recorder is None:
                 self.recorder = start_run(self.history, self.profile.name, __version__)
-            self.report_ids[index] = self.recorder.report(_history_row(record), _status(record))
+            self.report_ids[index] = self.recorder.report(record.as_result(), _status(record))
 
     def _keep(self, digest: Digest) -> None:
         """Add a digest; its section texts and figures go to the on-disk store, so memory holds only what
@@ -219,7 +219,7 @@ class MultiRun:
                                 score=row["score"], summary=row["summary"], extra={"unit": row["unit"]})
             run.records.append(record)
             if self.recorder:
-                self.recorder.report(_history_row(record), "missing")
+                self.recorder.report(record.as_result(), "missing")
         if self.recorder:
             self.recorder.finish(self.seen)
         notes = list(self.outcome.notes)
@@ -259,7 +259,7 @@ class MultiRun:
                 continue
             outcome.extra.pop(DIGEST_KEY, None)
             if self.recorder and index in self.report_ids:
-                self.recorder.replace(self.report_ids[index], _history_row(outcome), _status(outcome))
+                self.recorder.replace(self.report_ids[index], outcome.as_result(), _status(outcome))
             self._note_decisions(outcome)
             run.records[index] = outcome
         return code
@@ -271,11 +271,7 @@ def _status(record: FileRecord) -> str:
     return "duplicate" if (record.extra.get("unit") or {}).get("duplicate_of") else record.status
 
 
-def _history_row(record: FileRecord) -> dict[str, Any]:
-    return record.as_result()
-
-
-def summary_lines(records: list[FileRecord], notes: list[str]) -> list[str]:
+def summary_lines(records: Iterable[FileRecord], notes: list[str]) -> list[str]:
     """The terminal section on checks across reports: per file, its findings across reports."""
     lines = []
     for record in records:

@@ -168,6 +168,7 @@ class _Pass:
     by_unit: list[int] = field(default_factory=list)  # positions ordered by unit and file (findings order)
     totals: dict[str, Any] = field(default_factory=dict)
     bands: list[int] = field(default_factory=list)
+    first_failed: int | None = None  # position of the first file that could not be checked
 
 
 @dataclass
@@ -212,6 +213,8 @@ class BatchSummary:
         for position, result in enumerate(self.results):
             status = row_status(result)
             agg.status.append(status)
+            if status == "failed" and agg.first_failed is None:
+                agg.first_failed = position
             for key, cat in ((result.get("score") or {}).get("categories") or {}).items():
                 agg.categories.setdefault(key, (cat or {}).get("label") or CATEGORY_LABELS.get(key, key))
             findings = _kept(result)
@@ -279,6 +282,11 @@ class BatchSummary:
 
     def __len__(self) -> int:
         return len(self.results)
+
+    def first_failed(self) -> dict | None:
+        """The first result of a file that could not be checked, if any."""
+        position = self._aggregate().first_failed
+        return None if position is None else self.results[position]
 
     def ranked_results(self) -> Iterator[tuple[str, dict]]:
         """(rank, result) best first; unranked (unscored, duplicate) last, with an empty rank."""
