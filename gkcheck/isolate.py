@@ -172,6 +172,17 @@ class _WorkerSet:
             return None
         return number, item, outcome
 
+    def _send(self, number: int, item: Any) -> bool:
+        """Hand an item to an idle (or new) worker; False when that worker had died (it is then replaced)."""
+        worker = next((w for w in self._workers if w.job is None), None) or self._spawn()
+        try:
+            worker.conn.send((number, item))
+        except (OSError, ValueError):
+            self._retire(worker, kill=True)
+            return False
+        worker.job = (number, item, time.monotonic())
+        return True
+
 
 class WorkerPool(_WorkerSet):
     """Runs `work(item)` for each item of a sequence on up to `jobs` persistent worker processes."""
@@ -188,15 +199,9 @@ class WorkerPool(_WorkerSet):
 
         def feed() -> None:  # every idle (or not yet started) worker gets the next item
             while waiting() and (len(self._workers) < self.jobs or any(w.job is None for w in self._workers)):
-                idle = next((w for w in self._workers if w.job is None), None) or self._spawn()
                 number, item = pending.popleft()
-                try:
-                    idle.conn.send((number, item))
-                except (OSError, ValueError):  # the idle worker died: retry the item on a fresh one
-                    self._retire(idle, kill=True)
+                if not self._send(number, item):  # the idle worker had died: retry the item on a fresh one
                     pending.appendleft((number, item))
-                    continue
-                idle.job = (number, item, time.monotonic())
 
         try:
             feed()
@@ -301,18 +306,14 @@ class SharedPool(_WorkerSet):
     def _start(self, number: int, item: Any, future: Future[Any]) -> None:
         """Send one item to an idle (or new) worker; a worker that cannot take it is replaced."""
         for _ in range(SEND_ATTEMPTS):
-            worker = next((w for w in self._workers if w.job is None), None) or self._spawn()
             try:
-                worker.conn.send((number, item))
-            except (OSError, ValueError):  # the idle worker died: try a fresh one
-                self._retire(worker, kill=True)
-                continue
+                sent = self._send(number, item)
             except Exception as exc:  # noqa: BLE001 - an item that cannot be sent costs only itself
                 future.set_result(ReadError(f"处理失败（{type(exc).__name__}: {exc}）", str(item)))
                 return
-            worker.job = (number, item, time.monotonic())
-            self._running[number] = (future, item)
-            return
+            if sent:
+                self._running[number] = (future, item)
+                return
         future.set_result(ReadError("无法启动检查进程，请稍后重试", str(item)))
 
     def _dispatch(self) -> None:
