@@ -17,7 +17,8 @@ from synth import build_docx, build_html, build_text, document_blocks, html_tabl
 
 from gkcheck.engine import run
 from gkcheck.pipeline import extract_file
-from gkcheck.render import ranked, render_text
+from gkcheck.render import render_text
+from gkcheck.render.summary import BatchSummary
 from gkcheck.rulepack import load_profile, load_rules
 
 VALUES = synth_values("2021", 7)
@@ -248,7 +249,7 @@ def corpus_results() -> dict[str, dict]:
 def test_corpus_blank_template_is_not_scored_and_not_ranked(corpus_results):
     result = corpus_results["template-2021-tables-blank.docx"]
     assert_not_report(result, "格式模板")
-    order = ranked([result, corpus_results["huaian-2024.pdf"]])
+    order = BatchSummary(results=[result, corpus_results["huaian-2024.pdf"]]).ranked_results()
     assert [(rank, r["file"].rsplit("/", 1)[-1]) for rank, r in order] == [
         ("1", "huaian-2024.pdf"), ("", "template-2021-tables-blank.docx")]
 

@@ -298,20 +298,6 @@ def rank_key(result: dict) -> tuple[float | None, str, bool, int]:
             int(document(result).get("kind") == LEGACY_KIND))
 
 
-def ranked(results: Sequence[dict]) -> list[tuple[str, dict]]:
-    """Results ordered by score (best first, unscored last) with competition ranks (1, 2, 2, 4)."""
-    return [(rank, results[position]) for rank, position in rank_order(rank_key(r) for r in results)]
-
-
-def _category_columns(results: list[dict]) -> list[tuple[str, str]]:
-    """(key, label) of every score category, in order of first appearance."""
-    seen: dict[str, str] = {}
-    for result in results:
-        for key, cat in ((result.get("score") or {}).get("categories") or {}).items():
-            seen.setdefault(key, (cat or {}).get("label") or key)
-    return list(seen.items())
-
-
 def _csv_text(value: Any) -> str:
     """Neutralise spreadsheet formulas in free text (a file name starting with `=` must stay text)."""
     text = "" if value is None else str(value)
@@ -326,8 +312,11 @@ def csv_line(values: Iterable[Any]) -> str:
 
 
 def render_csv(results: Sequence[dict]) -> str:
-    """A scorecard: one row per file, ranked by score (unscored files last)."""
-    return "".join(scorecard_lines(ranked(results), _category_columns(results)))
+    """A scorecard: one row per file, ranked by score (unscored files last), as the batch's scorecard.csv."""
+    from gkcheck.render.summary import BatchSummary
+
+    summary = BatchSummary(results=list(results))
+    return "".join(scorecard_lines(summary.ranked_results(), summary.category_columns()))
 
 
 def scorecard_lines(ranked_results: Iterable[tuple[str, dict]], categories: list[tuple[str, str]]) -> Iterator[str]:
