@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from gkcheck.extract.linescan import lines_with
 from gkcheck.model import Grid, Source
 
 HEAD_LINES = 60  # page metadata and saved-page headers stand above the report text
@@ -54,9 +55,11 @@ _META_NAMES = {"pubdate": "PubDate", "publishdate": "PublishDate", "articlepubli
 
 _SEP = "[\\s\u200b]*"
 _LABEL_ALT = "|".join(_SEP.join(map(re.escape, lab)) for lab in sorted(ROLE_OF, key=len, reverse=True))
-# a label: not inside a longer word, then a colon, a date, or a closing bracket ([发布日期] 2021-01-25)
+# a label: not inside a longer word, then a colon, a date, or a closing bracket ([发布日期] 2021-01-25); the
+# lookahead for a label's first character spares trying every label at every position
 _LABEL_RE = re.compile(
-    r"(?<![\u4e00-\u9fffA-Za-z])(" + _LABEL_ALT + r")" + _SEP
+    r"(?<![\u4e00-\u9fffA-Za-z])(?=[" + re.escape("".join(sorted({label[0] for label in ROLE_OF}))) + r"])("
+    + _LABEL_ALT + r")" + _SEP
     + r"(?:[:：]|[\]】][:：]?|(?=[\s\u200b]*(?:19|20)\d{2}\s*[-/.年]))"
 )
 # a label alone (spaces removed): in brackets or not, with or without a colon
@@ -64,6 +67,11 @@ _BARE_LABELS = {f"{before}{label}{after}{colon}": label for label in ROLE_OF for
                 for after in ("", "]", "】") for colon in ("", ":", "：")}
 # what must follow a label somewhere in a line for `_LABEL_RE` to find it: a colon, a bracket or a date
 _AFTER_LABEL = re.compile(r"[:：\]】]|(?:19|20)\d{2}\s*[-/.年]")
+# what a line holding a label has: what `_AFTER_LABEL` needs, or (a label alone, `_bare_label`) a label's last
+# character ending the line, before spaces and bullets at most; `[^\S\n]` is a space within the line
+_MAY_LABEL = (re.compile(r"[:：\]】]"), re.compile(r"(?:19|20)\d{2}[^\S\n]*[-/.年]"),
+              re.compile("[" + re.escape("".join(sorted({label[-1] for label in ROLE_OF})))
+                         + r"](?:[^\S\n]|[\u200b•·●◆■□▪▶►|])*$", re.M))
 _MID_LINE = re.compile(r"[\s|｜\]】)）]$")  # what may stand before a label that does not start its line
 _BARE_DATE = re.compile(r"^\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
                         r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[\s|]*$")
@@ -235,34 +243,39 @@ def read_page_meta(source: Source) -> PageMeta:
             continue
         for text in _grid_lines(grid):
             page.fields.extend(split_fields(text, grid.line, "table"))
-    i = 0
-    while i < limit:
-        text = lines[i]
-        nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        bare = _bare_label(text) if len(text) <= 24 else None
-        if bare and nxt.strip() and label_start(nxt) is None and len(nxt) <= 80:
-            # a label alone on its line (a table cell or block of its own), its value on the next line
-            page.fields.append(Field(ROLE_OF[bare], bare, nxt.strip(), i, "text"))
-            page.label_lines.update((i, i + 1))
-            i += 2
-            continue
-        start = label_start(text)
-        if start is None:
-            i += 1
-            continue
-        found = split_fields(text[start:], i, "text")
-        if start and _BARE_DATE.match(text[:start]):
-            # an info bar led by an unlabelled date: `2021-01-29 16:30  来源：示例局`
-            found.insert(0, Field("date", "日期", text[:start].strip(), i, "text"))
-            page.label_lines.add(i)
-        elif start:
-            page.title_text[i] = text[:start]
-        else:
-            page.label_lines.add(i)
-        if found and _label_only(found[-1]) and nxt.strip() and label_start(nxt) is None and len(nxt) <= 80:
-            found[-1].value = nxt.strip()
-            page.label_lines.add(i + 1)
-            i += 1
-        page.fields.extend(found)
-        i += 1
+    skip_to = 0  # lines before it were read as the value of a label above them
+    for i in lines_with(_MAY_LABEL, lines[:limit]):
+        if i >= skip_to:
+            skip_to = _read_line(page, lines, i)
     return page
+
+
+def _read_line(page: PageMeta, lines: list[str], i: int) -> int:
+    """The label fields of line `i` (with the next line when it holds a label's value); returns the next line
+    to read."""
+    text = lines[i]
+    nxt = lines[i + 1] if i + 1 < len(lines) else ""
+    bare = _bare_label(text) if len(text) <= 24 else None
+    if bare and nxt.strip() and label_start(nxt) is None and len(nxt) <= 80:
+        # a label alone on its line (a table cell or block of its own), its value on the next line
+        page.fields.append(Field(ROLE_OF[bare], bare, nxt.strip(), i, "text"))
+        page.label_lines.update((i, i + 1))
+        return i + 2
+    start = label_start(text)
+    if start is None:
+        return i + 1
+    found = split_fields(text[start:], i, "text")
+    if start and _BARE_DATE.match(text[:start]):
+        # an info bar led by an unlabelled date: `2021-01-29 16:30  来源：示例局`
+        found.insert(0, Field("date", "日期", text[:start].strip(), i, "text"))
+        page.label_lines.add(i)
+    elif start:
+        page.title_text[i] = text[:start]
+    else:
+        page.label_lines.add(i)
+    page.fields.extend(found)
+    if found and _label_only(found[-1]) and nxt.strip() and label_start(nxt) is None and len(nxt) <= 80:
+        found[-1].value = nxt.strip()
+        page.label_lines.add(i + 1)
+        return i + 2
+    return i + 1
