@@ -55,7 +55,7 @@ def label_deviation(label: str, row: Row) -> str | None:
 
 def make_cell(raw: str, source: dict[str, Any]) -> CellValue:
     value, status = parse_number(raw)
-    return CellValue(value=value, raw=raw, source=source, status=status)
+    return CellValue(value, raw, source, status)
 
 
 def detect_version(text: str, versions: dict[str, TableDef], default: str) -> str:

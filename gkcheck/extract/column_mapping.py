@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import NamedTuple
 
 from gkcheck.extract.numbers import parse_number
 from gkcheck.model import Grid
@@ -22,8 +23,7 @@ UNCERTAIN_NOTE = "column_mapping_uncertain"
 MAX_STRAY = 2  # empty cells a row may carry beyond the template's value cells
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):  # a tuple: made for every table row, many times cheaper than a frozen dataclass
     """One way of reading a row: column key → (raw text, 0-based grid column)."""
 
     values: tuple[tuple[str, str, int], ...]  # (key, raw, col) in column order
@@ -65,8 +65,8 @@ def own_cells(grid: Grid, r: int) -> list[tuple[int, str]]:
     """The row's own cells as (first grid column, text): a merged cell once, not once per slot it covers."""
     row = grid.rows[r]
     ids = grid.anchors[r] if r < len(grid.anchors) else []
-    if len(ids) != len(row):
-        return list(enumerate(row))
+    if len(ids) != len(row) or len(set(ids)) == len(ids) and min(ids, default=0) >= 0:
+        return list(enumerate(row))  # no anchors, or every slot a cell of its own
     out: list[tuple[int, str]] = []
     seen: set[int] = set()
     for c, (text, cell_id) in enumerate(zip(row, ids)):
@@ -80,23 +80,40 @@ def own_cells(grid: Grid, r: int) -> list[tuple[int, str]]:
 def trailing_values(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """The run of value cells at the end of the row (after its label cells)."""
     i = len(cells)
-    while i > 0 and is_value(cells[i - 1][1]):
+    while i > 0 and parse_number(cells[i - 1][1])[1] != "unreadable":  # is_value, inlined: called per cell
         i -= 1
     return cells[i:]
 
 
-def readings(trail: list[tuple[int, str]], header: dict[int, str], keys: list[str],
+class Header(NamedTuple):
+    """A header's column mapping, sorted once for all the rows read with it."""
+
+    order: tuple[tuple[int, str], ...]  # (0-based grid column, column key) in column order
+    columns: list[int]  # the grid columns, in order
+
+    @classmethod
+    def of(cls, mapping: dict[int, str]) -> Header:
+        order = tuple(sorted(mapping.items()))
+        return cls(order, [c for c, _ in order])
+
+
+def readings(trail: list[tuple[int, str]], header: Header, keys: list[str],
              row: list[str], absent: frozenset[int] = frozenset()) -> tuple[list[Reading], bool]:
     """Candidate readings of a row in order of preference, and whether the row lines up with the header.
     `absent`: grid columns the row has no cell in at all (a short row: those cells are blank)."""
     n = len(keys)
-    if header:  # empty cells left or right of every header column are padding, not cells of the table
-        lo, hi = min(header), max(header)
-        trail = [(c, t) for c, t in trail if t.strip() or lo <= c <= hi]
-    by_header = Reading(tuple((k, row[c] if c < len(row) else "", c) for c, k in sorted(header.items())),
-                        "header") if header else None
-    present = [c for c in sorted(header) if c not in absent]
-    aligned = bool(header) and [c for c, _ in trail] == present or not header and len(trail) == n
+    by_header = None
+    if header.order:
+        lo, hi = header.columns[0], header.columns[-1]
+        if trail and not lo <= trail[0][0] <= trail[-1][0] <= hi:
+            # empty cells left or right of every header column are padding, not cells of the table
+            trail = [(c, t) for c, t in trail if lo <= c <= hi or t.strip()]
+        width = len(row)
+        by_header = Reading(tuple([(k, row[c] if c < width else "", c) for c, k in header.order]), "header")
+        present = [c for c in header.columns if c not in absent] if absent else header.columns
+        aligned = [c for c, _ in trail] == present
+    else:
+        aligned = len(trail) == n
     if aligned and by_header is not None:  # the common case: the header's reading is the row's own
         return [by_header], True
     out: list[Reading] = []

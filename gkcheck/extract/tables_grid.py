@@ -5,6 +5,7 @@ from __future__ import annotations
 from gkcheck.extract.cells import detect_version, label_deviation, make_cell, match_row
 from gkcheck.extract.column_mapping import (
     UNCERTAIN_NOTE,
+    Header,
     Reading,
     RowChoice,
     absent_cells,
@@ -69,7 +70,7 @@ def _t3_columns(rows: list[list[str]], first_data: int, keys: TableDef) -> dict[
 
 def _t3(grids: list[Grid], year_default: str) -> TextTable:
     rows = [(g, r, row) for g in grids for r, row in enumerate(g.rows)]
-    version = detect_version("".join(c for _, _, row in rows for c in row), tables_by_version("t3"), year_default)
+    version = detect_version("".join(["".join(row) for _, _, row in rows]), tables_by_version("t3"), year_default)
     table = load_template(version).tables["t3"]
     first_data = next((i for i, (_, _, row) in enumerate(rows) if _row_label(row, table)[1]), len(rows))
     columns = _t3_columns([row for _, _, row in rows], first_data, table)
@@ -77,6 +78,7 @@ def _t3(grids: list[Grid], year_default: str) -> TextTable:
         width = max((len(row) for _, _, row in rows), default=0)
         columns = {width - 7 + i: k for i, k in enumerate(table.columns)} if width >= 8 else {}
     keys = _t3_keys(columns, table)
+    header = Header.of(columns)
     result = TextTable(version=version)
     choices: list[RowChoice] = []
     chosen_rows: set[str] = set()  # the template rows read so far (each is read from its first grid row)
@@ -100,7 +102,7 @@ def _t3(grids: list[Grid], year_default: str) -> TextTable:
         _note_deviation(result, label, match, {"table": grid.index, "row": r + 1})
         if match.key == "other":
             result.notes.append("other_single_row")
-        candidates, aligned = readings(trail, columns, keys, row, absent_cells(grid, r))
+        candidates, aligned = readings(trail, header, keys, row, absent_cells(grid, r))
         choices.append(RowChoice(match.key, candidates, aligned, {"table": grid.index, "row": r + 1}))
     chosen = choose(choices, t3_row_ok, t3_violations)
     for rc in choices:
@@ -108,8 +110,9 @@ def _t3(grids: list[Grid], year_default: str) -> TextTable:
         if reading is None:
             _uncertain(result, [f"t3.{rc.key}.{k}" for k in keys], rc)
             continue
+        prefix, table_no, row_no = f"t3.{rc.key}.", rc.location["table"], rc.location["row"]
         for key, raw, c in reading.values:
-            result.cells[f"t3.{rc.key}.{key}"] = make_cell(raw, {**rc.location, "col": c + 1})
+            result.cells[prefix + key] = make_cell(raw, {"table": table_no, "row": row_no, "col": c + 1})
     return result
 
 
@@ -157,7 +160,7 @@ def _t4(grids: list[Grid], year_default: str) -> TextTable:
                 mapping.setdefault(c, f"{group}.{col}")
         if len(set(mapping.values())) < 15:
             mapping = {}
-        candidates, aligned = readings(trailing_values(own_cells(grid, r)), mapping, keys, row)
+        candidates, aligned = readings(trailing_values(own_cells(grid, r)), Header.of(mapping), keys, row)
         if not candidates:  # neither 15 cells nor a readable header: the last 15 grid slots
             values = [c for c, cell in enumerate(row) if _is_value(cell)][-15:]
             if len(values) == 15:
