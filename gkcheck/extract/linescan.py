@@ -17,16 +17,32 @@ def lines_with(patterns: Iterable[re.Pattern[str]], lines: list[str], text: str 
     A pattern must not match a line break (write `[^\\S\\n]` for a space) and is compiled with `re.M` when it
     uses `^` or `$`; `text` is `"\\n".join(lines)` when the caller has it. When a line itself holds a line
     break, every line is returned."""
-    if text is None:
-        text = "\n".join(lines)
+    text = "\n".join(lines) if text is None else text
+    return _line_numbers([m.start() for p in patterns for m in p.finditer(text)], lines, text)
+
+
+def lines_containing(needles: Iterable[str], lines: list[str], text: str | None = None) -> list[int]:
+    """Indexes of the lines that contain any of `needles` (strings without a line break), in order."""
+    text = "\n".join(lines) if text is None else text
+    positions: list[int] = []
+    for needle in needles:
+        at = text.find(needle)
+        while at >= 0:
+            positions.append(at)
+            at = text.find(needle, at + 1)
+    return _line_numbers(positions, lines, text)
+
+
+def _line_numbers(positions: list[int], lines: list[str], text: str) -> list[int]:
+    """The distinct lines of `text` (`lines` joined by line breaks) the positions fall in, in order; every line
+    when a line itself holds a line break."""
     if text.count("\n") != len(lines) - 1:
         return list(range(len(lines)))
-    found: set[int] = set()
-    for pattern in patterns:
-        line = pos = 0
-        for m in pattern.finditer(text):
-            start = m.start()
-            line += text.count("\n", pos, start)
-            pos = start
-            found.add(line)
-    return sorted(found)
+    found: list[int] = []
+    line = pos = 0
+    for start in sorted(positions):
+        line += text.count("\n", pos, start)
+        pos = start
+        if not found or found[-1] != line:
+            found.append(line)
+    return found

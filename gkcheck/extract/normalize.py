@@ -6,6 +6,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from gkcheck.extract.linescan import lines_containing
+
 _WS = re.compile(r"\s+")
 _NUM_PUNCT = re.compile(r"(?<![0-9])([0-9]{1,2})[、,，．]")
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -32,6 +34,20 @@ def nfkc(text: str) -> str:
     if PLAIN_NFKC.fullmatch(text):
         return _NFKC_CHANGED.sub(_nfkc_form, text)
     return unicodedata.normalize("NFKC", text)
+
+
+# what `norm` may put in place of other characters: NFKC forms of the characters above, `1.`'s dot
+_NORM_MADE = "".join(_NFKC_CHANGES.values()) + "."
+
+
+def lines_may_hold(chars: str, lines: list[str], text: str | None = None) -> list[int]:
+    """Indexes of the lines whose `norm` may contain one of `chars`: the lines that contain it, or every line
+    when `norm` could make one of them from other characters (text outside PLAIN_NFKC, or a character that
+    some NFKC form in it holds). `text` is `"\\n".join(lines)` when the caller has it."""
+    text = "\n".join(lines) if text is None else text
+    if any(ch in _NORM_MADE for ch in chars) or not PLAIN_NFKC.fullmatch(text):
+        return list(range(len(lines)))
+    return lines_containing(chars, lines, text)
 
 
 @lru_cache(maxsize=16384)

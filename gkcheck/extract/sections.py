@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 
-from gkcheck.extract.normalize import from_cn, norm
+from gkcheck.extract.linescan import lines_with
+from gkcheck.extract.normalize import from_cn, lines_may_hold, norm
 from gkcheck.extract.tables_text import split_line
 from gkcheck.model import Section
 
 # markdown heading marks and emphasis (converted text) around the heading are allowed
 _HEADING = re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*([一二三四五六七八九十]{1,3})\s*[、.．,，]\s*"
                       r"(\S.*?)(?:\*\*|__)?\s*$")
+_NUMBER_MARK = re.compile(r"[一二三四五六七八九十][^\S\n]*[、.．,，]")  # what every `_HEADING` line has
 _MARKS = re.compile(r"^#{1,6}\s*|\*\*|__")
 _TABLE_ROW_LABELS = ("本年新收", "上年结转", "结转下年度", "本年度办理结果")
 MAX_TITLE = 40
@@ -62,12 +64,24 @@ def _template_section(title: str, number: int, sections: list[dict]) -> tuple[in
     return (number if number in candidates else candidates[0]), "variant"
 
 
+def _heading_lines(lines: list[str], bare: dict[str, int]) -> list[int]:
+    """The lines that may be headings: a Chinese number before its punctuation (`_HEADING`), or the last
+    character of a template title (a title without its number)."""
+    if "" in bare:
+        return list(range(len(lines)))
+    text = "\n".join(lines)
+    numbered = lines_with((_NUMBER_MARK,), lines, text)
+    titled = lines_may_hold("".join({t[-1] for t in bare}), lines, text)
+    return sorted(set(numbered).union(titled))
+
+
 def find_sections(lines: list[str], sections: list[dict]) -> tuple[list[Section], list[Section], list[int]]:
     """Return (template sections found, other top-level headings, numbering gaps)."""
     headings: list[Section] = []
     titles = [s["title"] for s in sections]
     bare = {norm(s["title"]): s["number"] for s in sections}
-    for i, line in enumerate(lines):
+    for i in _heading_lines(lines, bare):
+        line = lines[i]
         found = _heading(line, titles)
         if not found and norm(line).rstrip("。:") in bare:
             # a template title without its number: Word or HTML list numbering that is not part of the text
