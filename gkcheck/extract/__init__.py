@@ -8,6 +8,7 @@ from gkcheck.errors import ReadError
 from gkcheck.extract import metadata as meta
 from gkcheck.extract.doc_kind import QUOTING, KindInput, classify, own_issuer, own_title
 from gkcheck.extract.legacy_table import add_legacy_table
+from gkcheck.extract.linescan import lines_containing
 from gkcheck.extract.normalize import norm
 from gkcheck.extract.page_meta import read_page_meta
 from gkcheck.extract.pubdate import published_date
@@ -27,7 +28,8 @@ _TABLE_WORDS = {"t2": ("主动公开",), "t3": ("收到和处理", "申请情况
 def _attachments(lines: list[str]) -> list[Attachment]:
     found: list[Attachment] = []
     after = -10
-    for i, line in enumerate(lines):
+    named = lines_containing(("附件", "附表"), lines)  # a list of attachments starts at a line naming one
+    for i, line in enumerate(lines[named[0]:] if named else [], start=named[0] if named else 0):
         text = line.strip()
         if _ATTACH.match(text):
             after = i

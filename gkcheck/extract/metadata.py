@@ -197,7 +197,13 @@ _SIGNATURE_DATE = re.compile(
 
 def signature(lines: list[str]) -> tuple[str | None, str | None, int | None]:
     """The 落款 at the end: (organisation, ISO date, 0-based line of the date)."""
-    tail = [(i, x.strip()) for i, x in enumerate(lines) if x.strip()][-15:]
+    tail: list[tuple[int, str]] = []  # the last 15 non-empty lines
+    for i in range(len(lines) - 1, -1, -1):
+        if text := lines[i].strip():
+            tail.append((i, text))
+            if len(tail) == 15:
+                break
+    tail.reverse()
     for k in range(len(tail) - 1, -1, -1):
         i, text = tail[k]
         org_inline = None
