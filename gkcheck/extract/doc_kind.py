@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from gkcheck.extract import metadata as meta
 from gkcheck.extract.lookalike import CHECKER_WORDS, REASONS, lookalike_class
-from gkcheck.extract.normalize import norm
+from gkcheck.extract.normalize import lines_may_hold, norm
 from gkcheck.extract.page_meta import PageMeta
 
 _SENTENCE = re.compile("[。，,；]")
@@ -72,7 +72,8 @@ def _full_report(inp: KindInput) -> bool:
 def _quoted_reports(lines: list[str]) -> list[str]:
     """Distinct report titles (by year and issuer) quoted or standing as lines anywhere in the document."""
     seen: dict[tuple[int | None, str | None], str] = {}
-    for line in lines:
+    for i in lines_may_hold("报", lines):  # every report title has it
+        line = lines[i]
         texts = _QUOTED.findall(line) if "《" in line else []
         if len(line) <= 80:
             texts.append(meta.clean_heading(line))

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from gkcheck.extract.garbled_date import garbled_date
 from gkcheck.extract.lookalike import lookalike_class
-from gkcheck.extract.normalize import norm
+from gkcheck.extract.normalize import lines_may_hold, norm
 from gkcheck.extract.page_meta import HEAD_LINES, PageMeta, organisation, parse_date
 
 _TITLE_WORDS = re.compile(r"年度报告|年报|年度.{0,12}工作报告$|年度.{0,16}(公开|工作)报告$")
@@ -84,7 +84,9 @@ def _title_candidates(lines: list[str], page: PageMeta | None) -> list[tuple[str
     titles = {f.line: f.value for f in (page.all("title") if page else []) if f.origin == "text"}
     before_labels = page.title_text if page else {}
     heads: list[tuple[str, int]] = []  # (cleaned text, line index) of lines that may be part of a title
-    for i, line in enumerate(lines[: page.head if page else HEAD_LINES]):
+    top = lines[: page.head if page else HEAD_LINES]
+    for i in _title_region(top, titles):
+        line = top[i]
         if i in label_lines:
             if i in titles:
                 heads.append((_site_part(clean_heading(titles[i])), i))
@@ -112,6 +114,16 @@ def _title_candidates(lines: list[str], page: PageMeta | None) -> list[tuple[str
             title = prev + title  # the issuer on its own line above
         found.append((title, i))
     return found
+
+
+def _title_region(lines: list[str], titles: dict[int, str]) -> list[int]:
+    """The lines a title may be read from: four lines above to two below each line that may hold 报 (every
+    report title has it) or a title stated by a label. Each of those lines then has the same neighbours among
+    the title parts as among all lines, and a title needs 报 in itself or in the line joined to it."""
+    near: set[int] = set()
+    for i in set(lines_may_hold("报", lines)).union(titles):
+        near.update(range(max(0, i - 4), min(len(lines), i + 3)))
+    return sorted(near)
 
 
 def _site_part(title: str) -> str:
