@@ -56,16 +56,20 @@ def _distinct(cells: list[str]) -> list[str]:
 def _t3_columns(rows: list[list[str]], first_data: int, keys: TableDef) -> dict[int, str]:
     found: dict[int, str] = {}
     labels = [(col.key, norm(col.label)) for col in keys.columns.values()]
+    named: dict[str, list[str]] = {}  # header cell text → the columns it names (merged cells repeat their text)
     for r in range(first_data):
         for c, cell in enumerate(rows[r]):
-            text = norm(cell)
-            for key, label in labels:
-                if text == label or key != "other_org" and text.endswith(label):
-                    found.setdefault(c, key)
-            for col in keys.optional.values():
-                if text and matches(text, col.match):
-                    found.setdefault(c, col.key)
+            if cell not in named:
+                named[cell] = _named_columns(norm(cell), labels, keys)
+            for key in named[cell]:
+                found.setdefault(c, key)
     return found
+
+
+def _named_columns(text: str, labels: list[tuple[str, str]], keys: TableDef) -> list[str]:
+    """The columns a (normalised) header cell names: by template label, then by an optional column's words."""
+    named = [key for key, label in labels if text == label or key != "other_org" and text.endswith(label)]
+    return named + [col.key for col in keys.optional.values() if text and matches(text, col.match)]
 
 
 def _t3(grids: list[Grid], year_default: str) -> TextTable:
