@@ -31,7 +31,7 @@ T4_COLUMNS = (("维持", "upheld"), ("纠正", "corrected"), ("其他", "other")
 
 def classify(grid: Grid) -> str | None:
     """Which template table a grid holds: t2, t3, t4 or None."""
-    text = norm("".join(cell for row in grid.rows for cell in row))
+    text = norm("".join(map("".join, grid.rows)))
     if "本年新收" in text or "上年结转" in text or "予以公开" in text and "不予公开" in text:
         return "t3"
     if "结果维持" in text or "行政复议" in text and "行政诉讼" in text and "尚未审结" in text:
@@ -208,7 +208,7 @@ def _t4_by_group(grid: Grid, keys: list[str], result: TextTable) -> bool:
 
 def _t2(grids: list[Grid], year_default: str) -> TextTable:
     versions = tables_by_version("t2")
-    version = detect_version("".join(c for g in grids for row in g.rows for c in row), versions, year_default)
+    version = detect_version("".join(["".join(row) for g in grids for row in g.rows]), versions, year_default)
     table = versions[version]
     result = TextTable(version=version)
     header: dict[int, str] = {}
