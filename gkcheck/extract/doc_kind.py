@@ -96,6 +96,8 @@ def _checker_output(inp: KindInput) -> tuple[str, str] | None:
     units = {meta.issuer_from_title(t) for t in quoted} - {None}
     if len(units) >= MANY_UNITS and not _full_report(inp):
         return "collection", "、".join(quoted[:2])
+    if len(quoted) < 2 and (inp.title is not None or "present" in inp.table_status.values()):
+        return None  # neither verdict below can apply, whatever words the text uses
     text = "\n".join(inp.lines)
     words = [w for w in CHECKER_WORDS if w in text]
     if len(words) < 3:
@@ -126,8 +128,6 @@ def classify(inp: KindInput) -> Kind:
 
 
 def _by_content(inp: KindInput) -> Kind:
-    text = "\n".join(inp.lines)
-    legacy_marks = [m for m in meta.LEGACY_MARKS if m in text]
     if inp.title:
         if inp.year is not None and inp.year <= 2018:
             return Kind("legacy_annual_report",
@@ -135,7 +135,8 @@ def _by_content(inp: KindInput) -> Kind:
         return Kind("annual_report", f"标题为「{inp.title}」", "title")
     if inp.table_status or inp.sections_found >= 4:
         return Kind("annual_report", "未找到年度报告标题，但包含年度报告模板的章节或表格", "content")
-    if inp.sections_found >= 3 and len(legacy_marks) >= 2:
+    text = "\n".join(inp.lines)
+    if inp.sections_found >= 3 and sum(1 for m in meta.LEGACY_MARKS if m in text) >= 2:
         return Kind("legacy_annual_report", "未找到标题，但章节与附表具有2019年前旧格式年报的特征", "content")
     return Kind("not_annual_report", "没有“政府信息公开工作年度报告”标题，也没有年度报告模板的章节或统计表格",
                 "content")
