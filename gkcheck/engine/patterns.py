@@ -16,6 +16,8 @@ from itertools import accumulate
 
 import regex
 
+from gkcheck.engine.literals import Need, required
+
 MATCH_TIMEOUT = 1.0  # seconds for all matches of one pattern in one document
 MAX_PATTERN_CHARS = 2000
 
@@ -37,12 +39,17 @@ class Lines:
         self.starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
 
 
+# flags under which a character may match other than as written (the required strings are then unknown)
+_CASELESS = regex.IGNORECASE | regex.FULLCASE | regex.VERBOSE | regex.BESTMATCH | regex.ENHANCEMATCH
+
+
 class BoundedPattern:
     """A compiled pattern whose matching is bounded in time."""
 
     def __init__(self, compiled: regex.Pattern) -> None:
         self.compiled = compiled
         self.pattern = compiled.pattern
+        self.need: Need = () if compiled.flags & _CASELESS else required(self.pattern)
         self._lines: regex.Pattern | None = None
 
     def finditer(self, text: str, starts: Iterable[int] | None = None) -> Iterator[regex.Match]:
@@ -64,9 +71,13 @@ class BoundedPattern:
             raise PatternTimeout(self.pattern) from exc
 
     def matching_lines(self, lines: Lines) -> set[int]:
-        """Indexes of the lines where `search` may find a match: all of them, and maybe a few more. One bounded
-        pass over the lines joined by newlines (`^`/`$` at line ends, a match tried from every position)
-        instead of one search per line; a pattern with `\\A`, `\\Z` or `\\z` rules out no line."""
+        """Indexes of the lines where `search` may find a match: all of them, and maybe a few more. When the
+        pattern's matches must hold certain strings (`literals.required`), the lines that hold them, found by
+        plain string search. Otherwise one bounded pass over the lines joined by newlines (`^`/`$` at line
+        ends, a match tried from every position) instead of one search per line; a pattern with `\\A`, `\\Z`
+        or `\\z` rules out no line."""
+        if self.need:
+            return _holding(lines, self.need)
         if any(anchor in self.pattern for anchor in ("\\A", "\\Z", "\\z")):
             return set(range(len(lines.lines)))
         if self._lines is None:
@@ -84,6 +95,21 @@ class BoundedPattern:
             return self.compiled.search(text, timeout=MATCH_TIMEOUT)
         except TimeoutError as exc:
             raise PatternTimeout(self.pattern) from exc
+
+
+def _holding(lines: Lines, need: Need) -> set[int]:
+    """Indexes of the lines that hold a string of every set in `need`. The set with the fewest occurrences in
+    the joined text is looked up there; the lines it leads to are tested for the other sets."""
+    joined = lines.joined
+    rarest = min(need, key=lambda strings: sum(joined.count(s) for s in strings))
+    found: set[int] = set()
+    for string in rarest:
+        at = joined.find(string)
+        while at >= 0:
+            found.add(bisect_right(lines.starts, at) - 1)
+            at = joined.find(string, at + 1)
+    texts = lines.lines
+    return {i for i in found if all(any(s in texts[i] for s in strings) for strings in need)}
 
 
 @lru_cache(maxsize=1024)

@@ -25,8 +25,9 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
     patterns = [compile_pattern(p) for p in rule.params["patterns"]]
     candidates = set().union(*(p.matching_lines(lines) for p in patterns))  # lines no pattern can match are skipped
     out: list[Finding] = []
-    for number, text in enumerate(texts, start=1):
-        if number - 1 not in candidates or not text or any(w in text for w in skip):
+    for index in sorted(candidates):
+        number, text = index + 1, texts[index]
+        if not text or any(w in text for w in skip):
             continue
         for pattern in patterns:
             m = pattern.search(text)

@@ -40,9 +40,9 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
     candidates = set().union(*(p.matching_lines(lines) for p in patterns))  # lines no pattern can match are skipped
     out: list[Finding] = []
     seen: set[int] = set()
-    for index, number in enumerate(numbers):
-        text = texts[index]
-        if index not in candidates or number in seen or not text or any(w in text for w in skip):
+    for index in sorted(candidates):
+        number, text = numbers[index], texts[index]
+        if number in seen or not text or any(w in text for w in skip):
             continue
         for pattern in patterns:
             m = pattern.search(text)
