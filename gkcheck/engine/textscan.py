@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import regex
 
+from gkcheck.engine.literals import Need
 from gkcheck.engine.patterns import BoundedPattern, compile_pattern
 from gkcheck.extract.normalize import nfkc
 
@@ -47,6 +48,26 @@ class Text:
 
     compact: str
     lines: list[int]
+    held: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)  # `may_match`'s look-ups
+
+    def may_match(self, need: Need) -> bool:
+        """False when the text lacks every string of one of the sets in `need` (no match is then possible).
+        Whether the text holds a string is looked up once per text (patterns share their words and units)."""
+        held = self.held
+        for strings in need:
+            for string in strings:
+                found = held.get(string)
+                if found is None:
+                    found = held[string] = string in self.compact
+                if found:
+                    break
+            else:
+                return False
+        return True
+
+    def matches(self, pattern: BoundedPattern | PhrasePattern) -> Iterator[re.Match[str]]:
+        """The pattern's matches in the compacted text; none, without running it, when `may_match` rules it out."""
+        return pattern.finditer(self.compact) if self.may_match(pattern.need) else iter(())
 
     def line_at(self, index: int) -> int:
         return self.lines[min(index, len(self.lines) - 1)] if self.lines else 1
@@ -126,6 +147,10 @@ class PhrasePattern:
 
     bounded: BoundedPattern
     units: tuple[str, ...] | None  # the units, when the phrase begins with its figure
+
+    @property
+    def need(self) -> Need:
+        return self.bounded.need
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """The pattern's matches; a phrase that begins with its figure is tried only where figure characters

@@ -76,7 +76,7 @@ def _parts(rule: Rule, text: Text, start: int, end: int, unit: str) -> list[tupl
 def _check_parts(rule: Rule, ctx: Context, text: Text) -> list[Finding]:
     out: list[Finding] = []
     for pattern in rule.params["patterns"]:
-        for match in expand_pattern(pattern, tuple(rule.params["units"])).finditer(text.compact):
+        for match in text.matches(expand_pattern(pattern, tuple(rule.params["units"]))):
             total = parse_figure(match.group("n"))
             if total is None or match.group("about"):
                 continue
@@ -111,7 +111,7 @@ class _Figures:
     def __init__(self, text: Text, unit: str) -> None:
         self.starts: list[int] = []
         self.values: list[float] = []
-        for m in _figures(unit).finditer(text.compact):
+        for m in text.matches(_figures(unit)):
             figure = parse_figure(m.group("n"))
             if figure is not None:
                 self.starts.append(m.start())
@@ -129,7 +129,7 @@ def _check_percent(rule: Rule, ctx: Context, text: Text) -> list[Finding]:
     out: list[Finding] = []
     for pattern in rule.params["patterns"]:
         regex = expand_pattern(pattern.replace("{pct}", _PERCENT), tuple(rule.params["units"]))
-        for match in regex.finditer(text.compact):
+        for match in text.matches(regex):
             part = parse_figure(match.group("n"))
             if part is None or match.group("about"):
                 continue
@@ -171,7 +171,7 @@ def _check_repeat(rule: Rule, ctx: Context, text: Text) -> list[Finding]:
     out: list[Finding] = []
     for pattern in rule.params["patterns"]:
         seen: list[tuple[Figure, re.Match[str]]] = []
-        for match in expand_pattern(pattern, tuple(rule.params["units"])).finditer(text.compact):
+        for match in text.matches(expand_pattern(pattern, tuple(rule.params["units"]))):
             clause = _clause(text, match)
             figure = parse_figure(match.group("n"))
             if figure is None or match.group("about") or any(w in clause for w in exclude):

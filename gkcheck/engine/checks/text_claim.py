@@ -76,7 +76,7 @@ def claims(rule: Rule, text: Text) -> list[tuple[re.Match[str], Figure]]:
     seen: set[int] = set()
     out: list[tuple[re.Match[str], Figure]] = []
     for pattern in rule.params["patterns"]:
-        for match in expand_pattern(pattern, tuple(rule.params["units"])).finditer(text.compact):
+        for match in text.matches(expand_pattern(pattern, tuple(rule.params["units"]))):
             if match.start("n") in seen:
                 continue
             figure = parse_figure(match.group("n"))

@@ -27,7 +27,7 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
     text = compact(ctx.report.text)
     need = rule.params.get("sentence_any")
     for pattern in rule.params["patterns"]:
-        for match in compile_pattern(pattern).finditer(text.compact):
+        for match in text.matches(compile_pattern(pattern)):
             start, end = text.sentence_start(match.start()), text.sentence_end(match.end())
             sentence = text.compact[start:end]
             if need and not any(w in sentence for w in need):
