@@ -234,10 +234,21 @@ def _layout(value: Any, depth: int, pad: str = "") -> str:
     if depth <= 0 or not isinstance(value, (dict, list)) or not value:
         return _compact(value)
     inner = pad + "  "
+    if depth == 1:
+        return _last_level(value, pad, inner)
     if isinstance(value, dict):
         items = [f"{inner}{_compact(str(k))}: {_layout(v, depth - 1, inner)}" for k, v in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + pad + "}"
     return "[\n" + ",\n".join(f"{inner}{_layout(v, depth - 1, inner)}" for v in value) + "\n" + pad + "]"
+
+
+def _last_level(value: dict | list, pad: str, inner: str) -> str:
+    """`_layout` of a non-empty container at its last level: each member encoded whole on its own line."""
+    encode = _C_ENCODER
+    if isinstance(value, dict):
+        items = [f"{inner}{encode_basestring(str(k))}: {''.join(encode(v, 0))}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    return "[\n" + ",\n".join([f"{inner}{''.join(encode(v, 0))}" for v in value]) + "\n" + pad + "]"
 
 
 def render_json(result: dict) -> str:
