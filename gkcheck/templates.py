@@ -53,6 +53,15 @@ class TableDef:
         return [f"{self.name}.{row.key}.{col}" for row in self.rows for col in self.row_columns(row)]
 
     @cached_property
+    def addresses(self) -> tuple[str, ...]:
+        """`cells()`, made once (a table definition does not change once made)."""
+        return tuple(self.cells())
+
+    @cached_property
+    def address_set(self) -> frozenset[str]:
+        return frozenset(self.addresses)
+
+    @cached_property
     def row_needles(self) -> list[tuple[Row, tuple[str, ...], tuple[re.Pattern[str], ...]]]:
         """Each row with its match patterns as normalised words and compiled expressions (`normalize.needles`)."""
         from gkcheck.extract.normalize import needles  # the extract package imports this module

@@ -20,6 +20,8 @@ _FIELD = re.compile(r"\{([a-z_]+)\}")
 
 def fill(template: str, values: dict[str, Any]) -> str:
     """Substitute {name} fields; no attribute access, no expressions (rule text is never evaluated)."""
+    if "{" not in template:
+        return template
     return _FIELD.sub(lambda m: _show(values[m.group(1)]) if m.group(1) in values else m.group(0), template)
 
 
@@ -84,10 +86,19 @@ class Context:
         """The report's cells of table `name` that the template table does not have (added columns)."""
         key = ("extra_cells", name, id(table))
         if key not in self.memo:
-            known = set(table.cells())
-            prefix = f"{name}."
-            self.memo[key] = tuple(a for a in self.report.cells if a.startswith(prefix) and a not in known)
+            known = table.address_set
+            self.memo[key] = tuple(a for a in self.cells_of(frozenset({name})) if a not in known)
         return self.memo[key]
+
+    def cells_of(self, tables: frozenset[str]) -> tuple[str, ...]:
+        """The report's cell addresses in `tables` (names without a dot), in the report's order; made once per
+        report and set of tables."""
+        key = ("cells_of", tables)
+        found = self.memo.get(key)
+        if found is None:
+            prefixes = tuple(f"{t}." for t in tables)  # `t.` begins an address exactly when its table is t
+            found = self.memo[key] = tuple(a for a in self.report.cells if a.startswith(prefixes) or a in tables)
+        return found
 
     def lines(self) -> Lines:
         """The report's lines, normalised (`norm`): made once for all the checks that read them line by line."""

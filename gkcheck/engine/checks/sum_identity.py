@@ -6,10 +6,12 @@ layout the report used (`t3.other*.{col}` is one row in 2019, three in 2021). No
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fnmatch import fnmatchcase
 from functools import lru_cache
 
 from gkcheck.engine.context import Context, Equation, Finding, fill
+from gkcheck.model import CellValue
 from gkcheck.rulepack import Rule
 from gkcheck.templates import TableDef
 
@@ -27,7 +29,7 @@ def _bindings(rule: Rule, table: TableDef) -> list[dict[str, str]]:
     return [{var: c.key, f"{var}_label": c.label} for c in table.columns.values()]
 
 
-def expand(patterns: list[str], binding: dict[str, str], cells: list[str]) -> list[str]:
+def expand(patterns: list[str], binding: dict[str, str], cells: Sequence[str]) -> list[str]:
     """Concrete addresses for the patterns, in the order of `cells`, each once."""
     return list(_expand(tuple(fill(p, binding) for p in patterns), tuple(cells)))
 
@@ -73,15 +75,14 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
     table = ctx.table(name)
     blank_as_zero = rule.params.get("blank_as_zero", True)
     out: list[Finding] = []
-    cells = ctx.report.cells
+    get = ctx.report.cells.get
     for binding, lhs, rhs in plan(rule, table, ctx.extra_cells(name, table)):
-        involved = [cells.get(a) for a in lhs + rhs]
-        if not lhs or not rhs or any(c is None or c.status in ("unreadable", "missing") for c in involved):
+        if not lhs or not rhs:
             continue
-        if all(c.status == "blank" for c in involved) or (not blank_as_zero and any(c.value is None for c in involved)):
+        sums = _sides([get(a) for a in lhs], [get(a) for a in rhs], blank_as_zero)
+        if sums is None:
             continue
-        left = sum(c.value or 0 for c in involved[:len(lhs)])
-        right = sum(c.value or 0 for c in involved[len(lhs):])
+        left, right = sums
         equation = Equation(rule=rule.id, lhs=list(lhs), rhs=list(rhs), residual=left - right)
         ctx.equations.append(equation)
         if equation.holds:
@@ -90,6 +91,22 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
                               cells=lhs + rhs, location=ctx.report.cells[lhs[0]].source)
         out.append(finding)
     return out
+
+
+def _sides(lhs: list[CellValue | None], rhs: list[CellValue | None],
+           blank_as_zero: bool) -> tuple[float, float] | None:
+    """Σlhs and Σrhs (a blank cell as 0), or None when the identity cannot be checked: a cell missing or
+    unreadable, every cell blank, or a blank cell where blanks do not count as 0."""
+    blank = True
+    for cell in lhs + rhs:
+        if cell is None or cell.status in ("unreadable", "missing"):
+            return None
+        if cell.value is None and not blank_as_zero:
+            return None
+        blank = blank and cell.status == "blank"
+    if blank:
+        return None
+    return sum(c.value or 0 for c in lhs), sum(c.value or 0 for c in rhs)  # type: ignore[union-attr]
 
 
 def compile_rules(rules: list[Rule], tables: list[TableDef]) -> int:

@@ -18,7 +18,7 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
         if not ctx.present(name):
             continue
         by_status: dict[str, list[str]] = {"blank": [], "unreadable": [], "missing": []}
-        for address in ctx.table(name).cells():
+        for address in ctx.table(name).addresses:
             cell = ctx.report.cells.get(address)
             status = "missing" if cell is None else cell.status
             if cell is not None and cell.source.get("uncertain"):

@@ -31,11 +31,7 @@ def candidate_values(ctx: Context, candidates: list[list[str]]) -> list[tuple[li
         tables = {p.split(".", 1)[0] for p in patterns}
         if not all(ctx.present(t) for t in tables):
             continue
-        key = ("cells_of", frozenset(tables))
-        known = ctx.memo.get(key)
-        if known is None:
-            known = ctx.memo[key] = [a for a in ctx.report.cells if a.split(".", 1)[0] in tables]
-        addresses = expand(patterns, {}, known)
+        addresses = expand(patterns, {}, ctx.cells_of(frozenset(tables)))
         cells = [ctx.report.cells[a] for a in addresses]
         if not cells or any(c.status not in ("ok", "blank") for c in cells) or all(c.value is None for c in cells):
             continue
