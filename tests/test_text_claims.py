@@ -367,3 +367,13 @@ def test_only_figure_positions_are_tried_for_a_phrase_beginning_with_the_figure(
     text = "栏目123相关网站共1,234件，其中三十余件已办结，另有5件"
     assert figure_starts(text, ("件",)) == [text.index("1,234") + i for i in (0, 2, 3, 4)] \
         + [text.index("三十余") + i for i in (0, 1)] + [text.index("5件")]
+
+
+@pytest.mark.parametrize("text", ["", " \n\n", "甲 乙\n\n 丙\t丁\n \n戊", "ａ１\n\n\n２ ３\n"])
+def test_compacted_text_keeps_each_characters_line(text: str) -> None:
+    from gkcheck.engine.textscan import compact
+
+    found = compact(text)
+    lines = [n for n, line in enumerate(text.split("\n"), start=1) for ch in line if not ch.isspace()]
+    assert len(found.compact) == len(lines)
+    assert [found.line_at(i) for i in range(len(lines) + 2)] == (lines + lines[-1:] * 2 if lines else [1, 1])

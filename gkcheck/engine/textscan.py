@@ -8,6 +8,7 @@ numerals (`三`, `十七`, `一百零五`); each parsed number carries the toler
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -44,10 +45,11 @@ class Figure:
 
 @dataclass
 class Text:
-    """The report text without whitespace, with each character's 1-based line number."""
+    """The report text without whitespace, with the 1-based line number each character comes from."""
 
     compact: str
-    lines: list[int]
+    starts: list[int]  # where each line that keeps a character begins in `compact`
+    numbers: list[int]  # the line number of each of those lines
     held: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)  # `may_match`'s look-ups
 
     def may_match(self, need: Need) -> bool:
@@ -70,7 +72,10 @@ class Text:
         return pattern.finditer(self.compact) if self.may_match(pattern.need) else iter(())
 
     def line_at(self, index: int) -> int:
-        return self.lines[min(index, len(self.lines) - 1)] if self.lines else 1
+        """The line of the character at `index` (the last character's past the end; 1 in an empty text)."""
+        if not self.compact:
+            return 1
+        return self.numbers[bisect_right(self.starts, min(index, len(self.compact) - 1)) - 1]
 
     def sentence_start(self, index: int) -> int:
         """Index just after the sentence end (。；！？) before `index` (at most MAX_SENTENCE back)."""
@@ -95,10 +100,15 @@ def compact(text: str) -> Text:
     """Remove whitespace (NFKC-normalised: full-width digits and punctuation become half-width). NFKC keeps
     every line break and makes none, so the text is normalised and stripped in one pass each."""
     kept = _SPACE.sub("", nfkc(text)).split("\n")
-    lines: list[int] = []
+    starts: list[int] = []
+    numbers: list[int] = []
+    at = 0
     for number, line in enumerate(kept, start=1):
-        lines.extend([number] * len(line))
-    return Text("".join(kept), lines)
+        if line:
+            starts.append(at)
+            numbers.append(number)
+            at += len(line)
+    return Text("".join(kept), starts, numbers)
 
 
 def cn_to_int(text: str) -> int | None:
