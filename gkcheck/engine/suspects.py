@@ -43,24 +43,35 @@ def _is_total(cell: str) -> bool:
 
 def _candidates(equations: list[Equation], report: Report) -> dict[tuple[str, float], Suspect]:
     found: dict[tuple[str, float], Suspect] = {}
+    involving: dict[str, list[Equation]] | None = None
     for eq in equations:
         if eq.holds:
             continue
+        if involving is None:
+            involving = _involving(equations)
         for cell in eq.cells():
             current = report.value(cell) or 0
             new = current - eq.residual if cell in eq.lhs else current + eq.residual
             key = (cell, round(new, 6))
             if key not in found:
-                found[key] = _evaluate(cell, current, new, equations, report)
+                found[key] = _evaluate(cell, current, new, involving[cell], report)
     return found
 
 
+def _involving(equations: list[Equation]) -> dict[str, list[Equation]]:
+    """The equations each cell takes part in, each once, in their order."""
+    out: dict[str, list[Equation]] = {}
+    for eq in equations:
+        for cell in dict.fromkeys(eq.cells()):
+            out.setdefault(cell, []).append(eq)
+    return out
+
+
 def _evaluate(cell: str, current: float, new: float, equations: list[Equation], report: Report) -> Suspect:
+    """The change of `cell` to `new` judged against the equations it takes part in."""
     delta = new - current
     fixes = breaks = 0
     for eq in equations:
-        if cell not in eq.cells():
-            continue
         after = eq.residual + (delta if cell in eq.lhs else -delta)
         if not eq.holds and abs(after) < 1e-6:
             fixes += 1
