@@ -98,16 +98,17 @@ class BoundedPattern:
 
 
 def _holding(lines: Lines, need: Need) -> set[int]:
-    """Indexes of the lines that hold a string of every set in `need`. The set with the fewest occurrences in
-    the joined text is looked up there; the lines it leads to are tested for the other sets."""
+    """Indexes of the lines that hold a string of every set in `need`. The strings of the set with the fewest
+    and longest strings are looked up in the joined text; the lines they lead to are tested for the others."""
     joined = lines.joined
-    rarest = min(need, key=lambda strings: sum(joined.count(s) for s in strings))
+    first = min(need, key=lambda strings: (len(strings), -min(map(len, strings))))
     found: set[int] = set()
-    for string in rarest:
+    for string in first:
         at = joined.find(string)
         while at >= 0:
-            found.add(bisect_right(lines.starts, at) - 1)
-            at = joined.find(string, at + 1)
+            line = bisect_right(lines.starts, at) - 1
+            found.add(line)
+            at = joined.find(string, max(at + 1, lines.starts[line + 1]))  # the next line's first
     texts = lines.lines
     return {i for i in found if all(any(s in texts[i] for s in strings) for strings in need)}
 
