@@ -166,12 +166,16 @@ def _plain(value: Any) -> Any:
     if kind in _SCALARS:
         return value
     if kind is list:
-        return [_plain(v) for v in value]
+        return [v if type(v) in _SCALARS else _plain(v) for v in value]
     if kind is dict:
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: v if type(v) in _SCALARS else _plain(v) for k, v in value.items()}
     if not is_dataclass(value):
         return value
-    return {name: _plain(getattr(value, name)) for name in _field_names(kind)}
+    out = {}
+    for name in _field_names(kind):  # scalar members (most of them) copied without a call
+        member = getattr(value, name)
+        out[name] = member if type(member) in _SCALARS else _plain(member)
+    return out
 
 
 def _field_names(kind: type) -> tuple[str, ...]:

@@ -90,6 +90,13 @@ class Context:
             self.memo[key] = tuple(a for a in self.cells_of(frozenset({name})) if a not in known)
         return self.memo[key]
 
+    def addresses(self) -> tuple[str, ...]:
+        """The report's cell addresses, in its order (made once per report)."""
+        found = self.memo.get("addresses")
+        if found is None:
+            found = self.memo["addresses"] = tuple(self.report.cells)
+        return found
+
     def cells_of(self, tables: frozenset[str]) -> tuple[str, ...]:
         """The report's cell addresses in `tables` (names without a dot), in the report's order; made once per
         report and set of tables."""

@@ -12,11 +12,9 @@ KIND = "cell_type"
 FIELDS = frozenset({"cell", "label", "raw"})
 
 
-def _valid(value: float, kind: str) -> bool:
-    if kind == "decimal":
-        return value >= 0
-    is_int = float(value).is_integer()
-    return is_int if kind == "signed" else is_int and value >= 0
+def _valid(value: float, decimal: bool, signed: bool) -> bool:
+    """Amounts (decimal) non-negative; signed figures whole; counts whole and non-negative."""
+    return value >= 0 if decimal else float(value).is_integer() and (signed or value >= 0)
 
 
 @lru_cache(maxsize=1024)
@@ -28,10 +26,12 @@ def _selected(patterns: tuple[str, ...], exclude: tuple[str, ...], cells: tuple[
 
 def check(rule: Rule, ctx: Context) -> list[Finding]:
     patterns, exclude = tuple(rule.params["cells"]), tuple(rule.params.get("exclude", []))
+    decimal, signed = rule.params["type"] == "decimal", rule.params["type"] == "signed"
     out: list[Finding] = []
-    for address in _selected(patterns, exclude, tuple(ctx.report.cells)):
-        cell = ctx.report.cells[address]
-        if cell.status != "ok" or cell.value is None or _valid(cell.value, rule.params["type"]):
+    cells = ctx.report.cells
+    for address in _selected(patterns, exclude, ctx.addresses()):
+        cell = cells[address]
+        if cell.status != "ok" or cell.value is None or _valid(cell.value, decimal, signed):
             continue
         out.append(ctx.finding(rule, {"cell": address, "label": ctx.cell_label(address), "raw": cell.raw},
                                cells=[address], location=cell.source))
