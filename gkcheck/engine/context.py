@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from gkcheck.engine.patterns import Lines
@@ -103,8 +104,7 @@ class Context:
         key = ("cells_of", tables)
         found = self.memo.get(key)
         if found is None:
-            prefixes = tuple(f"{t}." for t in tables)  # `t.` begins an address exactly when its table is t
-            found = self.memo[key] = tuple(a for a in self.report.cells if a.startswith(prefixes) or a in tables)
+            found = self.memo[key] = _in_tables(self.addresses(), tables)
         return found
 
     def lines(self) -> Lines:
@@ -133,6 +133,13 @@ class Context:
 
     def cell_label(self, address: str) -> str:
         return cell_label(address, self.table(address.split(".", 1)[0]))
+
+
+@lru_cache(maxsize=256)
+def _in_tables(addresses: tuple[str, ...], tables: frozenset[str]) -> tuple[str, ...]:
+    """The addresses in `tables`; reports of one layout have the same addresses, so this is mostly a look-up."""
+    prefixes = tuple(f"{t}." for t in tables)  # `t.` begins an address exactly when its table is t
+    return tuple(a for a in addresses if a.startswith(prefixes) or a in tables)
 
 
 def cell_label(address: str, table: TableDef) -> str:
