@@ -71,6 +71,43 @@ def test_scripts_styles_dropped_and_entities_not_resolved():
     assert source.lines == ["一、总体情况 & 说明"]
 
 
+def test_html_cell_text_in_reading_order_with_breaks():
+    page = ("<table><tr><td><span>本年<b>新</b>收</span>申请</td><td><p>第一行</p><p>第二行<br>第三行</p></td>"
+            "<td>\n  <p>\u3000 7 </p></td></tr></table>")
+    assert read_bytes(page.encode(), "cells.html").tables[0].rows == [["本年新收申请", "第一行\n第二行\n第三行", "7"]]
+
+
+def test_html_page_own_private_use_characters_are_not_taken_for_tables_or_images():
+    """The reader marks tables and images with private-use characters; a page's own (as characters or as
+    character references) must not be read as tables, cells or images."""
+    refs = "&#xE000;&#57345;&#xe003;&#xE004;"
+    page = (f"<p>一、总体情况\ue000\ue001\ue002\ue003\ue004</p><table><tr><td>申请{refs}</td>"
+            f"<td rowspan='{refs}2'>1</td></tr><tr><td>2</td></tr></table><p>六、其他需要报告的事项{refs}</p>")
+    source = read_bytes(page.encode(), "marks.html")
+    assert source.lines == ["一、总体情况", "六、其他需要报告的事项"]
+    assert [grid.rows for grid in source.tables] == [[["申请", "1"], ["2", "1"]]]
+    assert source.tables[0].line == 1 and source.images == 0 and source.image_lines == []
+
+
+def test_html_control_characters_in_text_are_read():
+    source = read_bytes("<p>一、总体情况\x0b说明</p><table><tr><td>\x0c3</td></tr></table>".encode(), "ctl.html")
+    assert source.lines == ["一、总体情况\x0b说明"] and source.tables[0].rows == [["3"]]
+
+
+def test_html_images_counted_where_they_stand():
+    page = ("<p>一、总体情况</p><div>说明<br>表格如下<img src='t2.png'></div><table><tr><td><img src='a.png'></td>"
+            "</tr></table><noscript><img src='t2.png'></noscript><p>三、收到和处理政府信息公开申请情况<img></p>")
+    source = read_bytes(page.encode(), "img.html")
+    assert source.lines == ["一、总体情况", "说明", "表格如下", "三、收到和处理政府信息公开申请情况"]
+    assert source.image_lines == [2, 3]  # on the line of 表格如下 and of the section-3 heading
+    assert source.images == 3 and source.tables[0].images == 1  # the <noscript> copy is not counted
+
+
+def test_html_text_after_the_page_is_not_read():
+    source = read_bytes(b"<html><body><p>\xe4\xb8\x80</p></body></html><p>\xe5\x90\x8e</p>", "after.html")
+    assert source.lines == ["一"]
+
+
 MESSY_T3 = """三、收到和处理政府信息公开申请情况
 申请人情况
 自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计

@@ -124,10 +124,15 @@ def _decode(data: bytes, declared: str | None) -> tuple[str, str]:
     for bom, name in _BOMS:
         if data.startswith(bom):
             return data.decode(name, errors="replace"), name
-    utf8 = _is_utf8(data)
+    try:
+        utf8: str | None = data.decode("utf-8")
+    except UnicodeDecodeError:
+        utf8 = None
     if declared:
         name = declared.lower()
-        wrong = utf8 and not data.isascii() and (name in _GB_FAMILY or name in _SINGLE_BYTE)
+        wrong = utf8 is not None and not data.isascii() and (name in _GB_FAMILY or name in _SINGLE_BYTE)
+        if utf8 is not None and name in ("utf-8", "utf8"):
+            return utf8, name  # decoded once, above
         if not wrong:
             if name in _GB_FAMILY:
                 name = "gb18030"  # a superset: pages declaring gb2312 routinely use GBK characters
@@ -135,8 +140,8 @@ def _decode(data: bytes, declared: str | None) -> tuple[str, str]:
                 return data.decode(name), name
             except (UnicodeDecodeError, LookupError):
                 pass
-    if utf8:
-        return data.decode("utf-8"), "utf-8"
+    if utf8 is not None:
+        return utf8, "utf-8"
     mixed = _decode_mixed(data)
     if mixed is not None:
         return mixed, "utf-8+gb18030"
