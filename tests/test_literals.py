@@ -7,7 +7,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gkcheck.engine.literals import required
+from gkcheck.engine.literals import longest, required
 from gkcheck.engine.patterns import Lines, compile_pattern
 
 
@@ -57,34 +57,46 @@ ATOMS = ["a", "b", "年", "中", ".", r"\d", "[ab]", "[^a]", "[年中]", "[中-�
 QUANTIFIERS = ["", "", "", "?", "*", "+", "{2}", "{0,2}", "{1,}", "??", "+?", "{,1}"]
 
 
+BOUNDED = [q for q in QUANTIFIERS if q not in ("*", "+", "{1,}", "+?")]
+
+
 @st.composite
-def patterns(draw: st.DrawFn, depth: int = 0) -> str:
+def patterns(draw: st.DrawFn, depth: int = 0, quantifiers: tuple[str, ...] = tuple(QUANTIFIERS)) -> str:
     items = []
     for _ in range(draw(st.integers(1, 4))):
         kind = draw(st.integers(0, 5 if depth < 2 else 0))
         if kind == 0 or kind == 1:
             atom = draw(st.sampled_from(ATOMS))
         elif kind == 2:
-            atom = "(?:" + "|".join(draw(st.lists(patterns(depth + 1), min_size=1, max_size=3))) + ")"
+            atom = "(?:" + "|".join(draw(st.lists(patterns(depth + 1, quantifiers), min_size=1, max_size=3))) + ")"
         elif kind == 3:
-            atom = "(" + draw(patterns(depth + 1)) + ")"
+            atom = "(" + draw(patterns(depth + 1, quantifiers)) + ")"
         elif kind == 4:
-            atom = draw(st.sampled_from(["(?=", "(?!", "(?<=", "(?<!", "(?>"])) + draw(patterns(depth + 1)) + ")"
+            opening = draw(st.sampled_from(["(?=", "(?!", "(?<=", "(?<!", "(?>"]))
+            atom = opening + draw(patterns(depth + 1, quantifiers)) + ")"
         else:
-            atom = "(?P<g" + str(draw(st.integers(0, 10**6))) + ">" + draw(patterns(depth + 1)) + ")"
-        items.append(atom + ("" if atom in ("^", "$", r"\b") else draw(st.sampled_from(QUANTIFIERS))))
+            atom = "(?P<g" + str(draw(st.integers(0, 10**6))) + ">" + draw(patterns(depth + 1, quantifiers)) + ")"
+        items.append(atom + ("" if atom in ("^", "$", r"\b") else draw(st.sampled_from(quantifiers))))
     return "".join(items)
 
 
 @settings(max_examples=400, deadline=None)
-@given(patterns(), st.text(alphabet="ab年中.1 ", max_size=14))
+@given(st.one_of(patterns(), patterns(quantifiers=tuple(BOUNDED))), st.text(alphabet="ab年中.1 ", max_size=14))
 def test_every_match_holds_a_string_of_each_required_set(pattern: str, text: str) -> None:
     try:
         compiled = regex.compile(pattern, regex.VERSION0)
     except regex.error:
         return
-    need = required(pattern)
+    need, most = required(pattern), longest(pattern)
     for start in range(len(text) + 1):
         match = compiled.match(text, start, timeout=1.0)
         if match:
             assert all(any(s in match.group(0) for s in strings) for strings in need), (pattern, text, need)
+            assert most is None or len(match.group(0)) <= most, (pattern, text, most)
+
+
+def test_longest_match() -> None:
+    assert longest(r"(?:申请)?(?:顺延|结转)(?:至|到)下(?:一)?年度?") == 9
+    assert longest(r"[，,]?其中(?=\d)\b") == 3
+    assert longest(r"x{,3}y|\d{2}") == 4
+    assert longest(r"a+") is None and longest(r"(?:ab|c)*") is None and longest(r"(?i)a") is None

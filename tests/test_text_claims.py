@@ -367,6 +367,9 @@ def test_only_figure_positions_are_tried_for_a_phrase_beginning_with_the_figure(
     text = "栏目123相关网站共1,234件，其中三十余件已办结，另有5件"
     assert figure_starts(text, ("件",)) == [text.index("1,234") + i for i in (0, 2, 3, 4)] \
         + [text.index("三十余") + i for i in (0, 1)] + [text.index("5件")]
+    after = expand_pattern("{n}[，,]?其中", ("件",)).after  # what must follow the unit, and within how far
+    assert after == ((frozenset({"其中"}),), 3)
+    assert figure_starts(text, ("件",), after) == [text.index("1,234") + i for i in (0, 2, 3, 4)]
 
 
 @pytest.mark.parametrize("text", ["", " \n\n", "甲 乙\n\n 丙\t丁\n \n戊", "ａ１\n\n\n２ ３\n"])

@@ -15,6 +15,7 @@ import re
 Need = tuple[frozenset[str], ...]  # each set: a match holds at least one of its strings
 
 _CLASS_ESCAPES = frozenset("dDwWsSbBAZzG")  # escapes that stand for no one character
+_ZERO_WIDTH = frozenset("bBAZzG")  # of those, the ones that match no character
 _QUANTIFIER = re.compile(r"\{(\d*)(?:(,)(\d*))?\}")
 
 
@@ -22,8 +23,12 @@ class _Unsupported(Exception):
     """The pattern uses syntax outside the subset read here."""
 
 
+Part = tuple[Need, "int | None"]  # what a part of a pattern requires, and its longest match (None: unbounded)
+
+
 class _Reader:
-    """Recursive descent over one pattern; each method returns what its part requires and moves `at` past it."""
+    """Recursive descent over one pattern; each method returns what its part requires and the most characters
+    it can match, and moves `at` past it."""
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
@@ -32,55 +37,64 @@ class _Reader:
     def peek(self) -> str:
         return self.pattern[self.at] if self.at < len(self.pattern) else ""
 
-    def alternation(self) -> Need:
+    def alternation(self) -> Part:
         """Branches up to a `)` or the end: a string of each branch's best set must be there."""
         branches = [self.sequence()]
         while self.peek() == "|":
             self.at += 1
             branches.append(self.sequence())
+        lengths = [length for _, length in branches]
+        longest = None if None in lengths else max(lengths)  # type: ignore[type-var]
         if len(branches) == 1:
-            return branches[0]
-        if not all(branches):
-            return ()
-        return (frozenset().union(*(_best(b) for b in branches)),)
+            return branches[0][0], longest
+        if not all(need for need, _ in branches):
+            return (), longest
+        return (frozenset().union(*(_best(need) for need, _ in branches)),), longest
 
-    def sequence(self) -> Need:
+    def sequence(self) -> Part:
         """Items up to a `|`, a `)` or the end; runs of single literal characters are joined into strings."""
         needs: list[frozenset[str]] = []
         run = ""
+        total: int | None = 0
         while self.peek() not in ("", "|", ")"):
-            literal, need = self.atom()
-            low = self.quantifier()
-            if literal is not None and low is None:
+            literal, need, length = self.atom()
+            repeat = self.quantifier()
+            low, high = repeat if repeat else (1, 1)
+            if total is not None and length != 0:
+                total = None if length is None or high is None else total + length * high
+            if literal is not None and repeat is None:
                 run += literal
                 continue
             if run:
                 needs.append(frozenset({run}))
                 run = ""
-            if low is None or low >= 1:
+            if low >= 1:
                 needs.extend((frozenset({literal}),) if literal is not None else need)
         if run:
             needs.append(frozenset({run}))
-        return tuple(needs)
+        return tuple(needs), total
 
-    def atom(self) -> tuple[str | None, Need]:
-        """One item: (its literal character or None, what it requires when present)."""
+    def atom(self) -> tuple[str | None, Need, int | None]:
+        """One item: its literal character or None, what it requires and its longest match (None: unbounded)."""
         ch = self.peek()
         self.at += 1
         if ch == "(":
-            return None, self.group()
+            return None, *self.group()
         if ch == "[":
-            return None, self.char_class()
+            return None, self.char_class(), 1
         if ch == "\\":
-            return self.escape(), ()
-        if ch in ".^$":
-            return None, ()
+            literal = self.escape()
+            return literal, (), 0 if literal is None and self.pattern[self.at - 1] in _ZERO_WIDTH else 1
+        if ch in "^$":
+            return None, (), 0
+        if ch == ".":
+            return None, (), 1
         if ch in "*+?{":
             raise _Unsupported(ch)
-        return ch, ()
-
-    def group(self) -> Need:
-        """A group after its `(`: capturing, (?:…), (?P<name>…), atomic, or a lookaround (requires nothing)."""
+        return ch, (), 1
+    def group(self) -> Part:
+        """A group after its `(`: capturing, (?:…), (?P<name>…), atomic, or a lookaround (requires and matches
+        nothing)."""
         rest = self.pattern[self.at:]
         lookaround = rest.startswith(("?=", "?!", "?<=", "?<!"))
         if lookaround or rest.startswith(("?:", "?>")):
@@ -92,11 +106,11 @@ class _Reader:
             self.at += end + 1
         elif rest.startswith("?"):
             raise _Unsupported("group kind")
-        need = self.alternation()
+        part = self.alternation()
         if self.peek() != ")":
             raise _Unsupported("unbalanced")
         self.at += 1
-        return () if lookaround else need
+        return ((), 0) if lookaround else part
 
     def char_class(self) -> Need:
         """A set after its `[`: a set of plain characters requires one of them; other sets require nothing."""
@@ -132,25 +146,26 @@ class _Reader:
             return ch
         raise _Unsupported(f"\\{ch}")
 
-    def quantifier(self) -> int | None:
-        """The least repeat count of the quantifier that follows an item (None when there is none)."""
+    def quantifier(self) -> tuple[int, int | None] | None:
+        """The least and most repeat counts (None: no limit) of the quantifier that follows an item, or None."""
         ch = self.peek()
         if ch in ("?", "*", "+"):
             self.at += 1
-            low = 1 if ch == "+" else 0
+            low, high = (1 if ch == "+" else 0), (1 if ch == "?" else None)
         elif ch == "{":
             found = _QUANTIFIER.match(self.pattern, self.at)
             if not found or not (found.group(1) or found.group(3)):
                 raise _Unsupported("brace")
             self.at = found.end()
             low = int(found.group(1) or 0)
+            high = low if not found.group(2) else int(found.group(3)) if found.group(3) else None
         else:
             return None
         if self.peek() in ("?", "+"):  # lazy or possessive
             self.at += 1
         if self.peek() in ("?", "*", "+", "{"):
             raise _Unsupported("repeated quantifier")
-        return low
+        return low, high
 
 
 def _best(need: Need) -> frozenset[str]:
@@ -158,13 +173,23 @@ def _best(need: Need) -> frozenset[str]:
     return max(need, key=lambda s: (min(map(len, s)), -len(s)))
 
 
-def required(pattern: str) -> Need:
-    """Sets of strings, a string of each present in every match of `pattern` (compiled with default flags)."""
+def _read(pattern: str) -> Part | None:
     reader = _Reader(pattern)
     try:
-        need = reader.alternation()
+        part = reader.alternation()
     except _Unsupported:
-        return ()
-    if reader.at != len(pattern):  # a stray `)`
-        return ()
-    return tuple(s for s in need if "" not in s)
+        return None
+    return part if reader.at == len(pattern) else None  # not at the end: a stray `)`
+
+
+def required(pattern: str) -> Need:
+    """Sets of strings, a string of each present in every match of `pattern` (compiled with default flags)."""
+    part = _read(pattern)
+    return () if part is None else tuple(s for s in part[0] if "" not in s)
+
+
+def longest(pattern: str) -> int | None:
+    """The most characters a match of `pattern` can span (lookarounds not counted); None when unbounded or
+    unknown."""
+    part = _read(pattern)
+    return None if part is None else part[1]

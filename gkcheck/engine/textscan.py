@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import regex
 
-from gkcheck.engine.literals import Need
+from gkcheck.engine.literals import Need, longest, required
 from gkcheck.engine.patterns import BoundedPattern, compile_pattern
 from gkcheck.extract.normalize import nfkc
 
@@ -157,6 +157,8 @@ class PhrasePattern:
 
     bounded: BoundedPattern
     units: tuple[str, ...] | None  # the units, when the phrase begins with its figure
+    after: tuple[Need, int] | None = None  # then, when known: the strings the rest of the phrase must hold (see
+    # `literals.required`) and the most characters it spans after the unit
 
     @property
     def need(self) -> Need:
@@ -164,18 +166,21 @@ class PhrasePattern:
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """The pattern's matches; a phrase that begins with its figure is tried only where figure characters
-        stand right before a unit (elsewhere it cannot match: most text is not a figure)."""
-        return self.bounded.finditer(text, figure_starts(text, self.units) if self.units else None)
+        stand right before a unit (elsewhere it cannot match: most text is not a figure) that the rest of the
+        phrase can follow."""
+        return self.bounded.finditer(text, figure_starts(text, self.units, self.after) if self.units else None)
 
 
-def figure_starts(text: str, units: tuple[str, ...]) -> list[int]:
+def figure_starts(text: str, units: tuple[str, ...], after: tuple[Need, int] | None = None) -> list[int]:
     """Ascending positions where a figure followed by one of `units` may begin: a digit or Chinese numeral in the
-    run of figure characters (digits, separators, Chinese numerals, 余/多) that ends right before a unit."""
+    run of figure characters (digits, separators, Chinese numerals, 余/多) that ends right before a unit. With
+    `after` (need, span), only units followed within `span` characters by a string of every set in `need`."""
     ends: set[int] = set()
     for unit in units:
         at = text.find(unit)
         while at >= 0:
-            ends.add(at)
+            if after is None or _followed(text, at + len(unit), after):
+                ends.add(at)
             at = text.find(unit, at + 1)
     starts: list[int] = []
     floor = 0  # runs already walked are not walked again: linear in the text
@@ -186,6 +191,12 @@ def figure_starts(text: str, units: tuple[str, ...]) -> list[int]:
         starts.extend(i for i in range(begin, end) if text[i] in FIGURE_FIRST)
         floor = end
     return starts
+
+
+def _followed(text: str, begin: int, after: tuple[Need, int]) -> bool:
+    need, span = after
+    window = text[begin:begin + span]
+    return all(any(s in window for s in strings) for strings in need)
 
 
 # flags under which a unit might match other than as written, or a match be tried other than from its start
@@ -222,4 +233,7 @@ def expand_pattern(pattern: str, units: tuple[str, ...]) -> PhrasePattern:
     rest = pattern[3:]
     leading = pattern.startswith("{n}") and all(units) and not rest.startswith(("?", "*", "+", "{")) \
         and _one_branch(rest) and "\\G" not in rest and not bounded.compiled.flags & _OTHER_MATCHING
-    return PhrasePattern(bounded, units if leading else None)
+    if not leading:
+        return PhrasePattern(bounded, None)
+    need, span = required(rest), longest(rest)
+    return PhrasePattern(bounded, units, (need, span) if need and span is not None else None)
