@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from gkcheck.extract.linescan import lines_containing
+from gkcheck.extract.linescan import lines_containing, lines_with
 
 _WS = re.compile(r"\s+")
 _NUM_PUNCT = re.compile(r"(?<![0-9])([0-9]{1,2})[、,，．]")
@@ -17,8 +17,10 @@ CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 
 # with a neighbour, none maps to a combining mark): ASCII, no-break space, middle dot, general punctuation, CJK
 # punctuation (not the tone marks), CJK ideographs, full-width forms. In text of these alone only the characters
 # NFKC changes are replaced, many times faster than `unicodedata.normalize`.
-PLAIN_NFKC = re.compile("[\x00-\x7f\xa0\xb7\u2010-\u2016\u2018-\u2027\u2030-\u203d\u203f-\u205e"
-                        "\u3000-\u3029\u3030-\u303f\u4e00-\u9fff\uff01-\uff5e]*")
+_PLAIN = ("\x00-\x7f\xa0\xb7\u2010-\u2016\u2018-\u2027\u2030-\u203d\u203f-\u205e\u3000-\u3029\u3030-\u303f"
+          "\u4e00-\u9fff\uff01-\uff5e")
+PLAIN_NFKC = re.compile(f"[{_PLAIN}]*")
+_NOT_PLAIN = re.compile(f"[^{_PLAIN}]")
 _NFKC_CHANGES = {ch: form for ch in map(chr, [0xA0, *range(0x2010, 0x2060), *range(0x3000, 0x3040),
                                               *range(0xFF01, 0xFF5F)])
                  if (form := unicodedata.normalize("NFKC", ch)) != ch}
@@ -41,13 +43,16 @@ _NORM_MADE = "".join(_NFKC_CHANGES.values()) + "."
 
 
 def lines_may_hold(chars: str, lines: list[str], text: str | None = None) -> list[int]:
-    """Indexes of the lines whose `norm` may contain one of `chars`: the lines that contain it, or every line
-    when `norm` could make one of them from other characters (text outside PLAIN_NFKC, or a character that
-    some NFKC form in it holds). `text` is `"\\n".join(lines)` when the caller has it."""
+    """Indexes of the lines whose `norm` may contain one of `chars`: the lines that contain one, and those with a
+    character outside PLAIN_NFKC (whose NFKC form might hold one); every line when `norm` makes one of `chars`
+    from plain characters too. `text` is `"\\n".join(lines)` when the caller has it."""
     text = "\n".join(lines) if text is None else text
-    if any(ch in _NORM_MADE for ch in chars) or not PLAIN_NFKC.fullmatch(text):
+    if any(ch in _NORM_MADE for ch in chars):
         return list(range(len(lines)))
-    return lines_containing(chars, lines, text)
+    found = lines_containing(chars, lines, text)
+    if PLAIN_NFKC.fullmatch(text):
+        return found
+    return sorted(set(found).union(lines_with((_NOT_PLAIN,), lines, text)))
 
 
 @lru_cache(maxsize=16384)

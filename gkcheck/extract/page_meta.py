@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from gkcheck.extract.linescan import lines_with
 from gkcheck.model import Grid, Source
@@ -186,6 +187,7 @@ def label_start(text: str) -> int | None:
     return m.start() if _MID_LINE.search(before) and len(text) <= 120 else None
 
 
+@lru_cache(maxsize=4096)  # pure; table cells and short lines (template labels, menus) repeat across pages
 def _bare_label(text: str) -> str | None:
     return _BARE_LABELS.get(_SPACES.sub("", text.strip(" \t•·●◆■□▪▶►|")))
 
