@@ -58,6 +58,8 @@ def is_value(text: str) -> bool:
 def absent_cells(grid: Grid, r: int) -> frozenset[int]:
     """Grid columns that no cell of the document covers in row `r` (the row was written short)."""
     ids = grid.anchors[r] if r < len(grid.anchors) else []
+    if min(ids, default=0) >= 0:
+        return frozenset()  # the common case: every slot covered
     return frozenset(c for c, cell_id in enumerate(ids) if cell_id < 0)
 
 
