@@ -223,7 +223,7 @@ def head_end(lines: list[str], wanted: int = HEAD_LINES, cap: int = 400) -> int:
     """The end of the page head: `wanted` lines of substance (menu items and other short lines do not count)."""
     seen = 0
     for i, line in enumerate(lines[:cap]):
-        if len(line.strip()) > 12:
+        if len(line) > 12 and len(line.strip()) > 12:  # most lines are short: no copy made of them
             seen += 1
             if seen >= wanted:
                 return i + 1
