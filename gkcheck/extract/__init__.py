@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from gkcheck.errors import ReadError
 from gkcheck.extract import metadata as meta
@@ -145,11 +144,6 @@ def _complete_cells(report: Report, year_default: str) -> None:
     """Every template cell gets an entry: cells not found (or of tables not found) are `missing`."""
     cells = report.cells
     for name, info in report.tables.items():
-        for address in _template_cells(info.template or year_default, name):
+        for address in load_template(info.template or year_default).tables[name].addresses:
             if address not in cells:
                 cells[address] = CellValue(value=None, raw="", source={}, status="missing")
-
-
-@lru_cache(maxsize=64)  # templates are read once per process
-def _template_cells(version: str, table: str) -> tuple[str, ...]:
-    return tuple(load_template(version).tables[table].cells())
