@@ -85,8 +85,10 @@ def _evaluate(cell: str, current: float, new: float, equations: list[Equation], 
 def ranked_repairs(equations: list[Equation], report: Report) -> list[Suspect]:
     """All plausible repairs, best first: plausibility, identities repaired net of those broken, totals first,
     then template order of the first identity involved."""
-    order = {c: i for i, eq in reversed(list(enumerate(equations))) for c in eq.cells()}
     candidates = [s for s in _candidates(equations, report).values() if s.score > 0 and s.plausible]
+    if not candidates:
+        return []
+    order = {c: i for i, eq in reversed(list(enumerate(equations))) for c in eq.cells()}
     return sorted(candidates, key=lambda s: (-s.score, not _is_total(s.cell), order.get(s.cell, 0)))
 
 
