@@ -50,6 +50,8 @@ class BoundedPattern:
         self.compiled = compiled
         self.pattern = compiled.pattern
         self.need: Need = () if compiled.flags & _CASELESS else required(self.pattern)
+        # the set whose strings `matching_lines` looks up in the text: the fewest strings, then the longest
+        self._looked_up = min(self.need, key=lambda strings: (len(strings), -min(map(len, strings))), default=None)
         self._lines: regex.Pattern | None = None
 
     def finditer(self, text: str, starts: Iterable[int] | None = None) -> Iterator[regex.Match]:
@@ -77,7 +79,7 @@ class BoundedPattern:
         ends, a match tried from every position) instead of one search per line; a pattern with `\\A`, `\\Z`
         or `\\z` rules out no line."""
         if self.need:
-            return _holding(lines, self.need)
+            return _holding(lines, self._looked_up, self.need)
         if any(anchor in self.pattern for anchor in ("\\A", "\\Z", "\\z")):
             return set(range(len(lines.lines)))
         if self._lines is None:
@@ -97,20 +99,30 @@ class BoundedPattern:
             raise PatternTimeout(self.pattern) from exc
 
 
-def _holding(lines: Lines, need: Need) -> set[int]:
-    """Indexes of the lines that hold a string of every set in `need`. The strings of the set with the fewest
-    and longest strings are looked up in the joined text; the lines they lead to are tested for the others."""
+def _holding(lines: Lines, looked_up: frozenset[str], need: Need) -> set[int]:
+    """Indexes of the lines that hold a string of every set in `need`. The strings of `looked_up` (one of those
+    sets) are looked up in the joined text; the lines they lead to are tested for all the sets."""
     joined = lines.joined
-    first = min(need, key=lambda strings: (len(strings), -min(map(len, strings))))
     found: set[int] = set()
-    for string in first:
+    for string in looked_up:
         at = joined.find(string)
         while at >= 0:
             line = bisect_right(lines.starts, at) - 1
             found.add(line)
             at = joined.find(string, max(at + 1, lines.starts[line + 1]))  # the next line's first
     texts = lines.lines
-    return {i for i in found if all(any(s in texts[i] for s in strings) for strings in need)}
+    return {i for i in found if holds(texts[i], need)}
+
+
+def holds(text: str, need: Need) -> bool:
+    """Whether `text` holds a string of every set in `need`."""
+    for strings in need:
+        for string in strings:
+            if string in text:
+                break
+        else:
+            return False
+    return True
 
 
 @lru_cache(maxsize=1024)

@@ -16,7 +16,7 @@ from functools import lru_cache
 import regex
 
 from gkcheck.engine.literals import Need, longest, required
-from gkcheck.engine.patterns import BoundedPattern, compile_pattern
+from gkcheck.engine.patterns import BoundedPattern, compile_pattern, holds
 from gkcheck.extract.normalize import nfkc
 
 MAX_FIGURE_CHARS = 18
@@ -195,8 +195,7 @@ def figure_starts(text: str, units: tuple[str, ...], after: tuple[Need, int] | N
 
 def _followed(text: str, begin: int, after: tuple[Need, int]) -> bool:
     need, span = after
-    window = text[begin:begin + span]
-    return all(any(s in window for s in strings) for strings in need)
+    return holds(text[begin:begin + span], need)
 
 
 # flags under which a unit might match other than as written, or a match be tried other than from its start
