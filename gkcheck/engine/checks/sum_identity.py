@@ -79,7 +79,7 @@ def check(rule: Rule, ctx: Context) -> list[Finding]:
     for binding, lhs, rhs in plan(rule, table, ctx.extra_cells(name, table)):
         if not lhs or not rhs:
             continue
-        sums = _sides([get(a) for a in lhs], [get(a) for a in rhs], blank_as_zero)
+        sums = _sides(list(map(get, lhs)), list(map(get, rhs)), blank_as_zero)
         if sums is None:
             continue
         left, right = sums
@@ -99,14 +99,16 @@ def _sides(lhs: list[CellValue | None], rhs: list[CellValue | None],
     unreadable, every cell blank, or a blank cell where blanks do not count as 0."""
     blank = True
     for cell in lhs + rhs:
-        if cell is None or cell.status in ("unreadable", "missing"):
+        if cell is None:
             return None
-        if cell.value is None and not blank_as_zero:
+        status = cell.status
+        if status == "unreadable" or status == "missing" or (cell.value is None and not blank_as_zero):
             return None
-        blank = blank and cell.status == "blank"
+        if status != "blank":
+            blank = False
     if blank:
         return None
-    return sum(c.value or 0 for c in lhs), sum(c.value or 0 for c in rhs)  # type: ignore[union-attr]
+    return sum([c.value or 0 for c in lhs]), sum([c.value or 0 for c in rhs])  # type: ignore[union-attr]
 
 
 def compile_rules(rules: list[Rule], tables: list[TableDef]) -> int:
