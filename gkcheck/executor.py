@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from typing import Any, Protocol, TypeVar
 
+from gkcheck.causes import cause_text
 from gkcheck.errors import GkError, ReadError
 from gkcheck.isolate import RECYCLE_AFTER, Limits, SharedPool, WorkerPool
 
@@ -67,7 +68,7 @@ def _run_here(work: Callable[[T], Any], item: T) -> Any:
     except GkError as exc:
         return exc
     except Exception as exc:  # noqa: BLE001 - a bug costs only this item, as in a worker
-        return ReadError(f"处理失败（{type(exc).__name__}: {exc}）", str(item))
+        return ReadError(f"处理失败（{cause_text(exc)}）", str(item))
 
 
 class InProcess:

@@ -26,6 +26,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, TypeVar
 
+from gkcheck.causes import cause_text
 from gkcheck.errors import GkError, ReadError
 
 T = TypeVar("T")
@@ -76,7 +77,7 @@ def _worker(conn: Connection, work: Callable[[Any], Any], limits: Limits, parent
             conn.send((number, "last", f"处理时内存超过上限（{limits.memory_mb} MB），文件可能被恶意构造"))
             return  # a worker that ran out of memory is not trusted with another file
         except BaseException as exc:  # noqa: BLE001 - any failure becomes a per-file message, never a traceback
-            conn.send((number, "error", f"处理失败（{type(exc).__name__}: {exc}）"))
+            conn.send((number, "error", f"处理失败（{cause_text(exc)}）"))
 
 
 @dataclass
@@ -309,7 +310,7 @@ class SharedPool(_WorkerSet):
             try:
                 sent = self._send(number, item)
             except Exception as exc:  # noqa: BLE001 - an item that cannot be sent costs only itself
-                future.set_result(ReadError(f"处理失败（{type(exc).__name__}: {exc}）", str(item)))
+                future.set_result(ReadError(f"处理失败（{cause_text(exc)}）", str(item)))
                 return
             if sent:
                 self._running[number] = (future, item)

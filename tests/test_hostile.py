@@ -62,9 +62,13 @@ def refused(data: bytes, name: str, **kwargs: int) -> ReadError:
     return result
 
 
+ENGLISH_PROSE = re.compile(r"[A-Za-z]{3,} [a-z]{2,}")  # a library's own message ("File is not a zip file")
+
+
 def assert_chinese(exc: ReadError) -> None:
     assert CJK.search(exc.message), exc.message
     assert "Traceback" not in str(exc)
+    assert not ENGLISH_PROSE.search(exc.message), exc.message
 
 
 def all_text(source: Source) -> str:

@@ -16,7 +16,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from gkcheck.causes import cause_text
 from gkcheck.errors import GkError
+from gkcheck.outdir import errno_text
 
 DEFAULT_NAME = ".gkcheck-history.sqlite"  # hidden, beside the .gkcheck-manifest of the output folder
 BUSY_TIMEOUT_S = 60
@@ -65,9 +67,9 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys=ON")
         migrate(conn)
     except sqlite3.DatabaseError as exc:
-        raise HistoryError(f"无法打开结果历史数据库（{exc}）", str(path)) from exc
+        raise HistoryError(f"无法打开结果历史数据库（{cause_text(exc)}）", str(path)) from exc
     except OSError as exc:
-        raise HistoryError(f"无法创建结果历史数据库（{exc.strerror or exc}）", str(path)) from exc
+        raise HistoryError(f"无法创建结果历史数据库（{errno_text(exc)}）", str(path)) from exc
     return conn
 
 
@@ -121,7 +123,7 @@ class Recorder:
                     (self.run_id, str(result.get("file") or ""), status)).lastrowid
                 self._fill(int(report_id or 0), result, status)
         except sqlite3.DatabaseError as exc:
-            raise HistoryError(f"无法写入结果历史数据库（{exc}）", str(self.path)) from exc
+            raise HistoryError(f"无法写入结果历史数据库（{cause_text(exc)}）", str(self.path)) from exc
         return int(report_id or 0)
 
     def replace(self, report_id: int, result: dict[str, Any], status: str = "checked") -> None:
@@ -131,7 +133,7 @@ class Recorder:
                 self.conn.execute("DELETE FROM findings WHERE report_id = ?", (report_id,))
                 self._fill(report_id, result, status)
         except sqlite3.DatabaseError as exc:
-            raise HistoryError(f"无法写入结果历史数据库（{exc}）", str(self.path)) from exc
+            raise HistoryError(f"无法写入结果历史数据库（{cause_text(exc)}）", str(self.path)) from exc
 
     def _fill(self, report_id: int, result: dict[str, Any], status: str) -> None:
         unit = result.get("unit") or {}

@@ -7,6 +7,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from gkcheck.causes import cause_text
 from gkcheck.errors import GkError, ReadError
 from gkcheck.inputs import reason
 from gkcheck.model import Source
@@ -50,9 +51,9 @@ def read_bytes(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> So
         exc.path = exc.path or path
         raise
     except (MemoryError, RecursionError) as exc:
-        raise ReadError(f"文件结构过于复杂，无法在限定资源内读取（{type(exc).__name__}）", path) from exc
+        raise ReadError(f"文件结构过于复杂，无法在限定资源内读取（{cause_text(exc)}）", path) from exc
     except Exception as exc:  # noqa: BLE001 - a reader bug must still become a clear per-file error
-        raise ReadError(f"文件损坏或格式异常，无法读取（{type(exc).__name__}: {exc}）", path) from exc
+        raise ReadError(f"文件损坏或格式异常，无法读取（{cause_text(exc)}）", path) from exc
     return source
 
 

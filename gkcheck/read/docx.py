@@ -20,6 +20,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
 
+from gkcheck.causes import cause_text
 from gkcheck.errors import GkError, ReadError
 from gkcheck.model import Grid, Source
 
@@ -59,7 +60,7 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise ReadError(f"Word 文档（.docx）已损坏或被截断，无法读取（{exc}）") from exc
+        raise ReadError(f"Word 文档（.docx）已损坏或被截断，无法读取（{cause_text(exc)}）") from exc
 
 
 def _check_members(zf: zipfile.ZipFile) -> None:
@@ -108,7 +109,7 @@ def _check_container(data: bytes) -> None:
         try:
             _check_xml_parts(zf)
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
-            raise ReadError(f"Word 文档（.docx）已损坏或被截断，无法读取（{exc}）") from exc
+            raise ReadError(f"Word 文档（.docx）已损坏或被截断，无法读取（{cause_text(exc)}）") from exc
 
 
 # ---- text -----------------------------------------------------------------------------------------
@@ -283,11 +284,11 @@ def _open_document(data: bytes) -> DocxDocument:
             raise ReadError(
                 "不是普通的 Word 文档（可能是模板或启用宏的文档）：请另存为 .docx 后再检查"
             ) from exc
-        raise ReadError(f"Word 文档（.docx）已损坏，无法读取（{exc}）") from exc
+        raise ReadError(f"Word 文档（.docx）已损坏，无法读取（{cause_text(exc)}）") from exc
     except etree.XMLSyntaxError as exc:
-        raise ReadError(f"Word 文档中的 XML 已损坏，无法读取（{exc}）") from exc
+        raise ReadError(f"Word 文档中的 XML 已损坏，无法读取（{cause_text(exc)}）") from exc
     except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
-        raise ReadError(f"Word 文档（.docx）已损坏或被截断，无法读取（{exc}）") from exc
+        raise ReadError(f"Word 文档（.docx）已损坏或被截断，无法读取（{cause_text(exc)}）") from exc
 
 
 def read_docx(data: bytes, path: str) -> Source:
@@ -303,7 +304,7 @@ def read_docx(data: bytes, path: str) -> Source:
     except GkError:
         raise
     except (AttributeError, TypeError, ValueError) as exc:
-        raise ReadError(f"Word 文档结构异常，无法读取（{exc}）") from exc
+        raise ReadError(f"Word 文档结构异常，无法读取（{cause_text(exc)}）") from exc
     return Source(
         path=path, format="docx", lines=body.lines, tables=body.tables, images=images,
         metadata=_metadata(document),

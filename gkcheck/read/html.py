@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from lxml import etree, html
 
+from gkcheck.causes import cause_text
 from gkcheck.errors import ReadError
 from gkcheck.model import Grid, Source
 from gkcheck.read.decode import declared_charset, decode_bytes
@@ -215,7 +216,7 @@ def read_html(data: bytes, path: str) -> Source:
     try:
         root = html.fromstring(text, parser=_parser())
     except (etree.ParserError, ValueError) as exc:
-        raise ReadError(f"无法解析 HTML：{exc}") from exc
+        raise ReadError(f"无法解析 HTML：{cause_text(exc)}") from exc
     if root is None:
         raise ReadError("无法解析 HTML：没有内容")
     meta = _page_metadata(root, encoding)

@@ -36,8 +36,10 @@ def parse(data: bytes) -> Any:
         raise ReadError(f"JSON 无法解码：不是 UTF-8 编码（第 {exc.start} 字节）") from exc
     except json.JSONDecodeError as exc:
         raise ReadError(f"JSON 无法解析：第 {exc.lineno} 行第 {exc.colno} 列语法错误") from exc
-    except (ValueError, RecursionError) as exc:  # NaN, huge numbers, int() digit limit, deep nesting
-        text = str(exc) if "JSON" in str(exc) or "数值" in str(exc) else "数值或嵌套超出范围"
+    except RecursionError as exc:
+        raise ReadError("JSON 无法解析：嵌套层数过多") from exc
+    except ValueError as exc:  # NaN and Infinity, huge numbers (our own messages), int() digit limit
+        text = str(exc) if "数值" in str(exc) else "数值超出范围"
         raise ReadError(f"JSON 无法解析：{text[:200]}") from exc
 
 

@@ -27,6 +27,7 @@ from pdfminer.utils import decode_text
 from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
 
+from gkcheck.causes import cause_text
 from gkcheck.errors import GkError, ReadError
 from gkcheck.model import Source
 
@@ -355,9 +356,8 @@ def _error(exc: BaseException) -> ReadError:
     if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
         return ReadError("PDF 文件已加密，无法读取文字：请提供未加密的版本")
     if isinstance(cause, (MemoryError, RecursionError)):
-        return ReadError(f"PDF 文件结构过于复杂，无法在限定资源内读取（{type(cause).__name__}）")
-    detail = str(cause).strip()[:200] or type(cause).__name__
-    return ReadError(f"PDF 文件已损坏或被截断，无法读取（{detail}）")
+        return ReadError(f"PDF 文件结构过于复杂，无法在限定资源内读取（{cause_text(cause)}）")
+    return ReadError(f"PDF 文件已损坏或被截断，无法读取（{cause_text(cause)}）")
 
 
 def read_pdf(data: bytes, path: str) -> Source:

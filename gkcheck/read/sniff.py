@@ -6,6 +6,7 @@ import io
 import re
 import zipfile
 
+from gkcheck.causes import cause_text
 from gkcheck.errors import ReadError
 from gkcheck.read.decode import wide_encoding
 
@@ -34,7 +35,7 @@ def _zip_kind(data: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ReadError(f"ZIP/Office 文件已损坏或被截断（{exc}）") from exc
+        raise ReadError(f"ZIP/Office 文件已损坏或被截断（{cause_text(exc)}）") from exc
     if "word/document.xml" in names:
         return "docx"
     if any(n.startswith("xl/") for n in names):
