@@ -52,9 +52,9 @@ def cause_text(exc: BaseException) -> str:
         return next((cn for start, cn in _ZIP if text.startswith(start)), "ZIP 容器结构损坏")
     if isinstance(exc, zlib.error):
         return "压缩数据损坏，无法解压"
-    if isinstance(exc, KeyError):
-        missing = _MISSING_PART.search(text)
-        return f"缺少必需的部件 {missing.group(1)}" if missing else "缺少必需的部件"
+    missing = _MISSING_PART.search(text) if isinstance(exc, KeyError) else None
+    if missing:  # zipfile's KeyError for a member that is not there
+        return f"缺少必需的部件 {missing.group(1)}"
     if type(exc).__module__ == "sqlite3":
         return next((cn for start, cn in _SQLITE if text.startswith(start)), "数据库错误")
     line = getattr(exc, "lineno", None)
