@@ -120,8 +120,11 @@ def _title_region(lines: list[str], titles: dict[int, str]) -> list[int]:
     """The lines a title may be read from: four lines above to two below each line that may hold 报 (every
     report title has it) or a title stated by a label. Each of those lines then has the same neighbours among
     the title parts as among all lines, and a title needs 报 in itself or in the line joined to it."""
+    found = lines_may_hold("报", lines)
+    if len(found) == len(lines):
+        return found
     near: set[int] = set()
-    for i in set(lines_may_hold("报", lines)).union(titles):
+    for i in set(found).union(titles):
         near.update(range(max(0, i - 4), min(len(lines), i + 3)))
     return sorted(near)
 

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from gkcheck.extract.linescan import lines_containing, lines_with
+from gkcheck.extract.linescan import lines_containing, lines_with, scan_pays
 
 _WS = re.compile(r"\s+")
 _NUM_PUNCT = re.compile(r"(?<![0-9])([0-9]{1,2})[、,，．]")
@@ -45,9 +45,10 @@ _NORM_MADE = "".join(_NFKC_CHANGES.values()) + "."
 def lines_may_hold(chars: str, lines: list[str], text: str | None = None) -> list[int]:
     """Indexes of the lines whose `norm` may contain one of `chars`: the lines that contain one, and those with a
     character outside PLAIN_NFKC (whose NFKC form might hold one); every line when `norm` makes one of `chars`
-    from plain characters too. `text` is `"\\n".join(lines)` when the caller has it."""
+    from plain characters too, or when a scan does not pay (`scan_pays`). `text` is `"\\n".join(lines)` when
+    the caller has it."""
     text = "\n".join(lines) if text is None else text
-    if any(ch in _NORM_MADE for ch in chars):
+    if any(ch in _NORM_MADE for ch in chars) or not scan_pays(lines, text):
         return list(range(len(lines)))
     found = lines_containing(chars, lines, text)
     if PLAIN_NFKC.fullmatch(text):

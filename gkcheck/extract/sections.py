@@ -71,6 +71,8 @@ def _heading_lines(lines: list[str], bare: dict[str, int]) -> list[int]:
         return list(range(len(lines)))
     text = "\n".join(lines)
     numbered = lines_with((_NUMBER_MARK,), lines, text)
+    if len(numbered) == len(lines):
+        return numbered
     titled = lines_may_hold("".join({t[-1] for t in bare}), lines, text)
     return sorted(set(numbered).union(titled))
 
