@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+import sys
+
 import pytest
 import regex
 from hypothesis import given, settings
@@ -38,6 +41,17 @@ def test_optional_parts_and_lookarounds_require_nothing() -> None:
 ])
 def test_syntax_outside_the_subset_requires_nothing(pattern: str) -> None:
     assert required(pattern) == ()
+
+
+def test_groups_nested_deeper_than_the_reader_goes_give_no_required_strings() -> None:
+    nested = "(" * 100 + "年" + ")" * 100
+    assert required(nested) == (frozenset({"年"}),)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 150)  # fewer frames than 100 nested groups take
+    try:
+        assert required(nested) == ()
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def test_caseless_pattern_skips_no_line() -> None:

@@ -177,7 +177,7 @@ def _read(pattern: str) -> Part | None:
     reader = _Reader(pattern)
     try:
         part = reader.alternation()
-    except _Unsupported:
+    except (_Unsupported, RecursionError):  # groups nested deeper than this reader goes are left unread
         return None
     return part if reader.at == len(pattern) else None  # not at the end: a stray `)`
 
