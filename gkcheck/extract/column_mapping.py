@@ -23,7 +23,7 @@ UNCERTAIN_NOTE = "column_mapping_uncertain"
 MAX_STRAY = 2  # empty cells a row may carry beyond the template's value cells
 
 
-class Reading(NamedTuple):  # a tuple: made for every table row, many times cheaper than a frozen dataclass
+class Reading(NamedTuple):  # made for every table row: a tuple is about half as costly as a frozen dataclass
     """One way of reading a row: column key → (raw text, 0-based grid column)."""
 
     values: tuple[tuple[str, str, int], ...]  # (key, raw, col) in column order
