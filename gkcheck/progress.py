@@ -97,7 +97,9 @@ def final_line(summary: BatchSummary, out_dir: Path, written: Sequence[str] = ()
     """`完成：共 10 个文件，已评分 8，有“错误”的 3，无法读取 1（用时 4.2 秒）；结果在 /…/reports_out（…）`, from the
     batch's totals (the same the summaries show)."""
     totals = summary.totals()
-    text = (f"完成：共 {totals['files']} 个文件，已评分 {totals['scored']}，有“错误”的 {totals['with_errors']}，"
+    legacy = totals.get("legacy_scored")
+    scored = f"{totals['scored']}" + (f"（其中旧格式 {legacy}）" if legacy else "")
+    text = (f"完成：共 {totals['files']} 个文件，已评分 {scored}，有“错误”的 {totals['with_errors']}，"
             f"无法读取 {totals['unreadable']}")
     if totals["missing"]:
         text += f"，未提交报告的单位 {totals['missing']}"

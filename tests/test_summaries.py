@@ -99,8 +99,8 @@ def test_summary_json(batch) -> None:
     validator("summary.schema.json").validate(data)
     severities = [r["severity"] for r in data["rules"]]
     assert severities == sorted(severities, key=lambda s: s == "info")  # notes after errors and warnings
-    assert data["totals"] == {"files": 5, "checked": 4, "scored": 4, "with_errors": 2, "unreadable": 1,
-                              "missing": 0, "duplicates": 0, "average": data["totals"]["average"]}
+    assert data["totals"] == {"files": 5, "checked": 4, "scored": 4, "legacy_scored": 0, "with_errors": 2,
+                              "unreadable": 1, "missing": 0, "duplicates": 0, "average": data["totals"]["average"]}
     assert re.fullmatch(r"gkcheck \S+ · 规则 \d+ 条 · [0-9a-f]{8}", data["rules_version"])
     assert data["generated"][:4].isdigit() and "index.html" in data["files"]
     units = data["units"]
@@ -269,6 +269,15 @@ def test_pre_2019_reports_are_ranked_among_themselves_after_the_current_ones() -
     order = [(tr.get("data-unit"), int(tr.get("data-rank"))) for tr in root.xpath("//tbody/tr")]
     assert [u for u, _ in sorted(order, key=lambda x: x[1])] == ["丙县", "甲县", "乙县旧", "丁县旧"]
     assert "旧格式" in root.xpath("//tbody/tr")[2].xpath("./td")[0].text_content()
+    # the average and the score bands are those of the current-format reports (80 and 90), not of all four
+    assert data["totals"]["average"] == 85.0 and data["totals"]["scored"] == 4 and data["totals"]["legacy_scored"] == 2
+    assert dict(summary.score_histogram()) == {**{label: 0 for label, _ in summary.score_histogram()},
+                                               "80–89": 1, "90–100": 1}
+    boxes = {div.text: div.findtext("strong") for div in root.xpath("//div[@class='summary']/div")}
+    assert boxes["平均分（现行格式）"] == "85.0" and boxes["其中旧格式（另行排名）"] == "2"
+    from gkcheck.progress import final_line
+
+    assert "已评分 4（其中旧格式 2）" in final_line(summary, Path("."))
 
 
 def test_a_document_that_is_not_a_report_says_why_and_has_no_timeliness() -> None:

@@ -222,19 +222,23 @@ class BatchSummary:
                 self._count_rule(agg.rule_counts, rule, number, findings)
             keys.append(rank_key(result))
             units.append((unit_name(result), str(result.get("file") or ""), position))
-            self._total(agg, status, score_total(result), counts(result)["error"])
+            legacy = document(result).get("kind") == LEGACY_KIND
+            self._total(agg, status, score_total(result), counts(result)["error"], legacy)
         agg.ranked = rank_order(keys)
         agg.by_unit = [position for _, _, position in sorted(units)]
-        scored = agg.totals.pop("_sum", 0.0)
-        agg.totals["average"] = round(scored / agg.totals["scored"], 1) if agg.totals.get("scored") else None
+        points, current = agg.totals.pop("_sum", 0.0), agg.totals.pop("_current", 0)
+        agg.totals["average"] = round(points / current, 1) if current else None
         self._pass = agg
         return agg
 
     @staticmethod
-    def _total(agg: _Pass, status: str, total: float | None, errors: int) -> None:
+    def _total(agg: _Pass, status: str, total: float | None, errors: int, legacy: bool) -> None:
+        """Count one file. Pre-2019 reports are scored by their own scheme and ranked among themselves: they count
+        as scored, but the average and the score bands are those of current-format reports."""
         t = agg.totals
         if not t:
-            t.update(files=0, checked=0, scored=0, with_errors=0, unreadable=0, missing=0, duplicates=0, _sum=0.0)
+            t.update(files=0, checked=0, scored=0, legacy_scored=0, with_errors=0, unreadable=0, missing=0,
+                     duplicates=0, _sum=0.0, _current=0)
             agg.bands = [0] * 10
         t["files"] += status != "missing"
         t["checked"] += status in ("checked", "duplicate")
@@ -245,6 +249,10 @@ class BatchSummary:
             t["with_errors"] += bool(errors)
             if total is not None:
                 t["scored"] += 1
+                if legacy:
+                    t["legacy_scored"] += 1
+                    return
+                t["_current"] += 1
                 t["_sum"] += total
                 agg.bands[min(int(total // 10), 9)] += 1
 
@@ -368,14 +376,16 @@ class BatchSummary:
                       key=lambda r: (r.severity == "info", -r.units, order.get(r.severity, 3), r.rule))
 
     def totals(self) -> dict[str, Any]:
-        """Files given, checked, scored (ranked), ranked units with errors, unreadable files, expected units
-        without a report, duplicate reports, and the average score of the ranked units."""
+        """Files given, checked, scored (ranked; of which pre-2019 reports, ranked among themselves), ranked units
+        with errors, unreadable files, expected units without a report, duplicate reports, and the average score
+        of the ranked current-format reports."""
         totals = self._aggregate().totals
-        return dict(totals) if totals else {"files": 0, "checked": 0, "scored": 0, "with_errors": 0,
-                                            "unreadable": 0, "missing": 0, "duplicates": 0, "average": None}
+        return dict(totals) if totals else {"files": 0, "checked": 0, "scored": 0, "legacy_scored": 0,
+                                            "with_errors": 0, "unreadable": 0, "missing": 0, "duplicates": 0,
+                                            "average": None}
 
     def score_histogram(self) -> list[tuple[str, int]]:
-        """Scored units per band of ten points: [("0–9", n), …, ("90–100", n)]."""
+        """Scored current-format reports per band of ten points: [("0–9", n), …, ("90–100", n)]."""
         bands = self._aggregate().bands or [0] * 10
         return [(f"{i * 10}–{i * 10 + (10 if i == 9 else 9)}", n) for i, n in enumerate(bands)]
 
