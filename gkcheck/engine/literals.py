@@ -5,7 +5,8 @@ punctuation, character classes, groups, alternation, quantifiers, anchors and lo
 strings: every match holds at least one string of each set. A pattern that uses anything else (inline flags,
 back-references, `\\p{…}`, fuzzy matching, a `{` that is not a quantifier …) gets no sets, and so does a pattern
 compiled with flags under which a character may match other than as written (e.g. IGNORECASE): no text is
-then skipped. Nothing here is evaluated; the reading is linear in the pattern.
+then skipped. `longest(pattern)` gives the most characters a match can span, when that is bounded. Nothing
+here is evaluated; the reading is linear in the pattern.
 """
 
 from __future__ import annotations
