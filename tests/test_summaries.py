@@ -291,3 +291,35 @@ def test_a_document_that_is_not_a_report_says_why_and_has_no_timeliness() -> Non
 
     cell = lxml_html.fromstring("".join(render_index_page(summary))).xpath("//td[@class='problems']")[0]
     assert cell.text_content().strip() == "不评分：不是政府信息公开工作年度报告"
+
+
+def test_workbook_interrupted_while_its_rows_are_made_leaves_nothing_behind(monkeypatch) -> None:
+    """Ctrl-C while scorecard.xlsx is written: the interrupt goes through, openpyxl's half-written sheets are
+    finished quietly (no "Exception ignored" on the terminal) and their temporary files are removed."""
+    import gc
+    import sys
+
+    from openpyxl.worksheet._writer import ALL_TEMP_FILES
+
+    summary = BatchSummary()
+    for n in range(30):
+        result = _scored(f"单位{n}.html", 80.0)
+        result["findings"] = [{"rule": "x", "severity": "error", "category": "c", "message": "m", "cells": []}]
+        summary.add(result)
+    rows = summary.finding_rows
+
+    def interrupted():
+        for k, row in enumerate(rows()):
+            if k == 10:
+                raise KeyboardInterrupt
+            yield row
+
+    monkeypatch.setattr(summary, "finding_rows", interrupted)
+    unraisable: list[BaseException | None] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda info: unraisable.append(info.exc_value))
+    before = list(ALL_TEMP_FILES)
+    with pytest.raises(KeyboardInterrupt):
+        render_workbook(summary)
+    gc.collect()
+    assert unraisable == []
+    assert list(ALL_TEMP_FILES) == before

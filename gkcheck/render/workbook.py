@@ -7,6 +7,7 @@ Every text is stored as text (never as a formula), whatever it starts with.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -107,6 +108,26 @@ def _rules(summary: BatchSummary) -> tuple[list[str], list[list[Any]]]:
 def render_workbook(summary: BatchSummary) -> bytes:
     """The workbook as .xlsx bytes."""
     book = Workbook(write_only=True)
+    try:
+        return _write(book, summary)
+    except BaseException:  # Ctrl-C or an error while the rows are made: nothing is saved
+        _abandon(book)
+        raise
+
+
+def _abandon(book: Workbook) -> None:
+    """Finish and remove the temporary files of a workbook that will not be saved (openpyxl would otherwise
+    complain when its half-written sheets are collected, and keep their files until the process ends)."""
+    for ws in book.worksheets:
+        with contextlib.suppress(Exception):
+            if not ws.closed:
+                ws.close()
+        with contextlib.suppress(Exception):
+            if ws._writer is not None:  # noqa: SLF001 - openpyxl has no public way to drop a sheet's file
+                ws._writer.cleanup()  # noqa: SLF001
+
+
+def _write(book: Workbook, summary: BatchSummary) -> bytes:
     headers, rows = _ranking(summary)
     labels = {"得分", *dict(summary.category_columns()).values()}
     _sheet(book.create_sheet("单位排名"), headers, rows, len(summary),
