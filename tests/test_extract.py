@@ -366,3 +366,15 @@ def test_fast_nfkc_is_unicode_nfkc() -> None:
     for _ in range(20_000):
         text = "".join(rng.choice(plain if rng.random() < 0.8 else others) for _ in range(rng.randint(0, 10)))
         assert nfkc(text) == unicodedata.normalize("NFKC", text), repr(text)
+
+
+def test_norm_keeps_only_the_last_few_long_texts():
+    """Whole texts and sections are normalised a few times while their report is checked, then never again: a
+    worker that checks hundreds of reports must not keep them all (lines, which repeat, are kept)."""
+    from gkcheck.extract import normalize
+
+    texts = [f"第{i}份报告。" + "本年度共收到政府信息公开申请１２件，" * 40 for i in range(200)]
+    assert [normalize.norm(t) for t in texts] == [normalize._normalised(t) for t in texts]
+    assert all("12件" in normalize.norm(t) and " " not in normalize.norm(t) for t in texts[-3:])
+    assert normalize._norm_long.cache_info().currsize <= 16
+    assert normalize.norm("（一）予以公开　１２") == "(一)予以公开12"

@@ -56,12 +56,22 @@ def lines_may_hold(chars: str, lines: list[str], text: str | None = None) -> lis
     return sorted(set(found).union(lines_with((_NOT_PLAIN,), lines, text)))
 
 
-@lru_cache(maxsize=16384)
-def norm(text: str) -> str:
-    """NFKC (full → half width), no whitespace, `1、`/`1，` → `1.`."""
+def _normalised(text: str) -> str:
     text = nfkc(text)
     text = _WS.sub("", text)
     return _NUM_PUNCT.sub(r"\1.", text)
+
+
+# Lines and labels repeat within and across reports: many are kept. A whole text or section is asked for a few
+# times while its report is checked, then never again: only the last few are kept (a worker checks hundreds).
+_norm_short = lru_cache(maxsize=16384)(_normalised)
+_norm_long = lru_cache(maxsize=16)(_normalised)
+LONG_TEXT = 400  # characters
+
+
+def norm(text: str) -> str:
+    """NFKC (full → half width), no whitespace, `1、`/`1，` → `1.`."""
+    return _norm_short(text) if len(text) <= LONG_TEXT else _norm_long(text)
 
 
 @lru_cache(maxsize=4096)
