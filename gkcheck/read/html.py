@@ -126,30 +126,6 @@ def _page_metadata(root: etree._Element, encoding: str) -> dict[str, str]:
     return meta
 
 
-def _marked_text(root: etree._Element) -> tuple[str, list[tuple[list[list[str]], list[list[int]], int]]]:
-    """The page's text with a line break at every block boundary, each innermost table replaced by a line
-    holding `_TABLE_MARK` and each image marked by `_IMAGE_MARK` where it stands; and the tables' grids, anchors
-    and image counts in document order. Marks the tree, then lets lxml gather the text in C (a walk in Python
-    over a portal's navigation costs more than parsing it)."""
-    if root.tag in _DROP:
-        return "", []
-    etree.strip_elements(root, *_DROP, with_tail=False)
-    leaves = [t for t in root.iter("table") if t.find(".//table") is None]
-    grids = []
-    for table in leaves:
-        grid, anchors = expand_table(table)
-        grids.append((grid, anchors, sum(1 for _ in table.iter("img"))))
-        tail = table.tail
-        table.clear()
-        table.text, table.tail = f"\n{_TABLE_MARK}\n", tail
-    for image in root.iter("img"):
-        image.text = _IMAGE_MARK + (image.text or "")
-    for node in root.iter(*_BLOCK):
-        node.text = "\n" + (node.text or "")
-        node.tail = "\n" + (node.tail or "")
-    return etree.tostring(root, method="text", encoding=str, with_tail=False), grids
-
-
 # The page as text, written by libxslt in one pass (a walk in Python over a portal's navigation costs more than
 # parsing it): a line break at every block boundary; an image mark where an image stands; each innermost table
 # between two table marks as its image count, then per own row a row mark and per cell a cell mark, rowspan,
