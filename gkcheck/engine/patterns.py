@@ -17,6 +17,7 @@ from itertools import accumulate
 import regex
 
 from gkcheck.engine.literals import Need, required
+from gkcheck.extract.linescan import lines_containing
 
 MATCH_TIMEOUT = 1.0  # seconds for all matches of one pattern in one document
 MAX_PATTERN_CHARS = 2000
@@ -100,18 +101,10 @@ class BoundedPattern:
 
 
 def _holding(lines: Lines, looked_up: frozenset[str], need: Need) -> set[int]:
-    """Indexes of the lines that hold a string of every set in `need`. The strings of `looked_up` (one of those
-    sets) are looked up in the joined text; the lines they lead to are tested for all the sets."""
-    joined = lines.joined
-    found: set[int] = set()
-    for string in looked_up:
-        at = joined.find(string)
-        while at >= 0:
-            line = bisect_right(lines.starts, at) - 1
-            found.add(line)
-            at = joined.find(string, max(at + 1, lines.starts[line + 1]))  # the next line's first
+    """Indexes of the lines that hold a string of every set in `need`: the lines that hold a string of
+    `looked_up` (one of those sets), found in the joined text, then tested for all the sets."""
     texts = lines.lines
-    return {i for i in found if holds(texts[i], need)}
+    return {i for i in lines_containing(looked_up, texts, lines.joined) if holds(texts[i], need)}
 
 
 def holds(text: str, need: Need) -> bool:
