@@ -25,10 +25,10 @@ _ITEM = re.compile(r"^\s*[0-9]\s*[.、．]")
 _TABLE_WORDS = {"t2": ("主动公开",), "t3": ("收到和处理", "申请情况"), "t4": ("行政复议", "行政诉讼")}
 
 
-def _attachments(lines: list[str], text: str) -> list[Attachment]:
+def _attachments(lines: list[str], joined: str) -> list[Attachment]:
     found: list[Attachment] = []
     after = -10
-    named = lines_containing(("附件", "附表"), lines, text)  # a list of attachments starts at a line naming one
+    named = lines_containing(("附件", "附表"), lines, joined)  # a list of attachments starts at a line naming one
     for i, line in enumerate(lines[named[0]:] if named else [], start=named[0] if named else 0):
         text = line.strip()
         if _ATTACH.match(text):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from gkcheck.extract.cells import detect_version, label_deviation, make_cell, match_row
 from gkcheck.extract.column_mapping import (
     UNCERTAIN_NOTE,
@@ -29,9 +31,14 @@ T4_COLUMNS = (("维持", "upheld"), ("纠正", "corrected"), ("其他", "other")
               ("审结", "pending"), ("总计", "total"), ("合计", "total"))
 
 
+def _joined(rows: Iterable[list[str]]) -> str:
+    """The text of grid rows, cell after cell."""
+    return "".join(map("".join, rows))
+
+
 def classify(grid: Grid) -> str | None:
     """Which template table a grid holds: t2, t3, t4 or None."""
-    text = norm("".join(map("".join, grid.rows)))
+    text = norm(_joined(grid.rows))
     if "本年新收" in text or "上年结转" in text or "予以公开" in text and "不予公开" in text:
         return "t3"
     if "结果维持" in text or "行政复议" in text and "行政诉讼" in text and "尚未审结" in text:
@@ -74,7 +81,7 @@ def _named_columns(text: str, labels: list[tuple[str, str]], keys: TableDef) -> 
 
 def _t3(grids: list[Grid], year_default: str) -> TextTable:
     rows = [(g, r, row) for g in grids for r, row in enumerate(g.rows)]
-    version = detect_version("".join(["".join(row) for _, _, row in rows]), tables_by_version("t3"), year_default)
+    version = detect_version(_joined(row for _, _, row in rows), tables_by_version("t3"), year_default)
     table = load_template(version).tables["t3"]
     first_data = next((i for i, (_, _, row) in enumerate(rows) if _row_label(row, table)[1]), len(rows))
     columns = _t3_columns([row for _, _, row in rows], first_data, table)
@@ -208,7 +215,7 @@ def _t4_by_group(grid: Grid, keys: list[str], result: TextTable) -> bool:
 
 def _t2(grids: list[Grid], year_default: str) -> TextTable:
     versions = tables_by_version("t2")
-    version = detect_version("".join(["".join(row) for g in grids for row in g.rows]), versions, year_default)
+    version = detect_version(_joined(row for g in grids for row in g.rows), versions, year_default)
     table = versions[version]
     result = TextTable(version=version)
     header: dict[int, str] = {}
