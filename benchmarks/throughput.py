@@ -13,12 +13,11 @@ on what else runs. Every ratio is measured in the same run. Prints figures; asse
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib.util
-import io
 import os
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -220,39 +219,30 @@ def write_pages(folder: Path, pages: list[bytes]) -> list[Path]:
     return paths
 
 
-def cli_batch(folder: Path, inputs: Path, jobs: int) -> dict[str, float]:
-    """The command line over a folder of pages (HTML + JSON pages, scorecard, index): wall, CPU, peak RSS."""
+IN_PROCESS = """
+import gkcheck.cli
+from gkcheck.executor import InProcess
+gkcheck.cli.LocalPool = lambda *args, **kwargs: InProcess()
+"""
+
+
+def command(folder: Path, inputs: Path, jobs: int, in_process: bool = False) -> dict[str, float]:
+    """`gkcheck check` over a folder of pages (HTML + JSON pages, checks across reports, history, summaries) in a
+    fresh process: wall, CPU (the command and its workers), peak RSS. `in_process` runs the same command with the
+    files checked in the command's own process instead of in isolated workers, so that both carry the same
+    start-up and what isolation costs is the difference."""
     count = sum(1 for _ in inputs.iterdir())
-    out = folder / f"out-{inputs.name}"
+    out = folder / f"out-{inputs.name}-{'in' if in_process else jobs}"
+    shutil.rmtree(out, ignore_errors=True)  # every run writes a fresh folder and a fresh history
+    script = (IN_PROCESS if in_process else "") + WRAPPER
     before, start = cpu_children(), time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", WRAPPER, "check", str(inputs), "--out", str(out),
+    done = subprocess.run([sys.executable, "-c", script, "check", str(inputs), "--out", str(out),
                            "--format", "html,json", "-q", "-j", str(jobs)], capture_output=True, text=True)
     wall = time.perf_counter() - start
     cpu = cpu_children() - before
     rss = next((ln.split()[1:] for ln in done.stderr.splitlines() if ln.startswith("RSS ")), ["0", "0"])
     return {"n": count, "wall": wall, "rate": count / wall, "cpu": cpu / count,
             "rss_parent": int(rss[0]) / 1024, "rss_worker": int(rss[1]) / 1024}
-
-
-def in_process_command(folder: Path, inputs: Path) -> dict[str, float]:
-    """The same command as `cli_batch` (checks across reports, history, summaries included) run in this
-    process with the files checked here instead of in isolated workers: what isolation costs is the difference."""
-    import gkcheck.cli as cli
-    from gkcheck.executor import InProcess
-
-    count = sum(1 for _ in inputs.iterdir())
-    pool, cli.LocalPool = cli.LocalPool, lambda *args, **kwargs: InProcess()
-    cpu, start = cpu_self(), time.perf_counter()
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):  # the command's final line
-            cli.main(["check", str(inputs), "--out", str(folder / "out-command-inprocess"), "--format",
-                      "html,json", "-q"], standalone_mode=False)
-    except SystemExit:
-        pass
-    finally:
-        cli.LocalPool = pool
-    wall = time.perf_counter() - start
-    return {"n": count, "wall": wall, "rate": count / wall, "cpu": (cpu_self() - cpu) / count}
 
 
 def in_process_batch(folder: Path, paths: list[Path]) -> dict[str, float]:
@@ -271,17 +261,32 @@ def in_process_batch(folder: Path, paths: list[Path]) -> dict[str, float]:
     return {"n": len(paths), "wall": wall, "rate": len(paths) / wall, "cpu": (cpu_self() - cpu) / len(paths)}
 
 
-def batches(folder: Path, scale: float, jobs: int) -> None:
+def paired(folder: Path, inputs: Path, jobs: int, repeat: int) -> tuple[list[dict], list[dict]]:
+    """`repeat` runs of the in-process command and of the `-j` command, alternated so that both meet the same
+    machine load."""
+    runs: tuple[list[dict], list[dict]] = ([], [])
+    for _ in range(repeat):
+        runs[0].append(command(folder, inputs, 1, in_process=True))
+        runs[1].append(command(folder, inputs, jobs))
+    return runs
+
+
+def median_run(runs: list[dict]) -> dict:
+    return sorted(runs, key=lambda r: r["rate"])[len(runs) // 2]
+
+
+def batches(folder: Path, scale: float, jobs: int, repeat: int) -> None:
     small_n, big_n = max(10, round(1000 * scale)), max(100, round(10000 * scale))
     small_dir = folder / "small"
     small_paths = write_pages(small_dir, page_set(small_n))
     inproc = in_process_batch(folder, small_paths)
-    command = in_process_command(folder, small_dir)
-    small = cli_batch(folder, small_dir, jobs)
+    small_in, small_j = paired(folder, small_dir, jobs, repeat)
     big_dir = folder / "big"
     write_pages(big_dir, page_set(big_n))
-    big = cli_batch(folder, big_dir, jobs)
-    for label, run in ((f"命令行批量 {small_n} 份（-j {jobs}）", small), (f"命令行批量 {big_n} 份（-j {jobs}）", big)):
+    big_in, big_j = paired(folder, big_dir, jobs, 1)
+    small, big = median_run(small_j), big_j[0]
+    for label, run in ((f"命令行批量 {small_n} 份（-j {jobs}，{repeat} 次的中位数）", small),
+                       (f"命令行批量 {big_n} 份（-j {jobs}）", big)):
         line(label, f"{run['rate']:6.1f} 份/秒  CPU {1000 * run['cpu']:5.1f} ms/份  "
              f"主进程峰值内存 {run['rss_parent']:5.0f} MB  工作进程峰值 {run['rss_worker']:4.0f} MB")
     line(f"  {big_n} 份 / {small_n} 份 速率比", f"{big['rate'] / small['rate']:5.2f}（CPU/份之比 "
@@ -289,12 +294,18 @@ def batches(folder: Path, scale: float, jobs: int) -> None:
          "目标 ≥ 0.85")
     line(f"进程内：只做逐份检查 {small_n} 份", f"{inproc['rate']:6.1f} 份/秒  CPU {1000 * inproc['cpu']:5.1f} ms/份"
          "（不含跨报告检查、历史记录和汇总）")
-    line(f"进程内：同一命令 {small_n} 份", f"{command['rate']:6.1f} 份/秒  CPU {1000 * command['cpu']:5.1f} ms/份"
-         "（与命令行相同的工作，只是不隔离）")
-    for label, run in ((f"{small_n} 份", small), (f"{big_n} 份", big)):  # the small batch carries start-up costs
-        line(f"  -j {jobs} 速率 / ({jobs} × 进程内速率)，{label}", f"{run['rate'] / (jobs * command['rate']):5.2f}  "
-             f"目标 ≥ 0.80（隔离的 CPU 代价：{run['cpu'] / command['cpu']:4.2f}× 进程内；与只做逐份检查相比 "
-             f"{run['rate'] / (jobs * inproc['rate']):4.2f}）")
+    for label, runs in ((f"{small_n} 份", small_in), (f"{big_n} 份", big_in)):
+        run = median_run(runs)
+        line(f"进程内：同一命令 {label}", f"{run['rate']:6.1f} 份/秒  CPU {1000 * run['cpu']:5.1f} ms/份"
+             "（与命令行相同的工作，只是不隔离；同样新起进程）")
+    for label, ins, outs in ((f"{small_n} 份", small_in, small_j), (f"{big_n} 份", big_in, big_j)):
+        ratios = [o["rate"] / (jobs * i["rate"]) for i, o in zip(ins, outs, strict=True)]
+        each = "、".join(f"{r:.2f}" for r in ratios)
+        run, base = median_run(outs), median_run(ins)
+        line(f"  -j {jobs} 速率 / ({jobs} × 进程内速率)，{label}",
+             f"{statistics.median(ratios):5.2f}（交替运行各次：{each}）  目标 ≥ 0.80  "
+             f"隔离的 CPU 代价：{run['cpu'] / base['cpu']:4.2f}× 进程内；与只做逐份检查相比 "
+             f"{run['rate'] / (jobs * inproc['rate']):4.2f}")
 
 
 def main() -> None:
@@ -302,6 +313,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="批量规模系数：1 表示 1 000 份与 10 000 份")
     parser.add_argument("--jobs", type=int, default=2, help="命令行批量的并行进程数")
     parser.add_argument("--pages", type=int, default=24, help="进程内测量用的页面数")
+    parser.add_argument("--repeat", type=int, default=3, help="较小批量上进程内与 -j 命令交替运行的次数")
     parser.add_argument("--skip-batch", action="store_true", help="不跑批量（只测单文件、页面和 PDF）")
     args = parser.parse_args()
     line("机器", f"{os.cpu_count()} 核，当前负载 {os.getloadavg()[0]:.1f}")
@@ -311,7 +323,7 @@ def main() -> None:
         in_process(page_set(args.pages))
         pdf_ratio(folder)
         if not args.skip_batch:
-            batches(folder, args.scale, args.jobs)
+            batches(folder, args.scale, args.jobs, max(1, args.repeat))
 
 
 if __name__ == "__main__":

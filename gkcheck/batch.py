@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gkcheck.background import Background
 from gkcheck.errors import GkError
 from gkcheck.executor import Executor, InProcess
 from gkcheck.isolate import in_order
@@ -136,7 +137,7 @@ def _temp_name(name: str) -> str:
     return f".{name}.tmp"
 
 
-def write_files(out_dir: Path, files: dict[str, str | bytes | Iterable[str]],
+def write_files(out_dir: Path, files: dict[str, str | bytes | Iterable[str] | Iterable[bytes]],
                 protected: frozenset[tuple[int, int]] = frozenset()) -> None:
     """Write `{name: content}` into `out_dir` as a group: every file to its temporary name first, then all
     renamed into place, so a process killed while writing leaves only temporaries (which `discard_outputs`
@@ -171,7 +172,7 @@ def write_files(out_dir: Path, files: dict[str, str | bytes | Iterable[str]],
                 os.unlink(temp)
 
 
-def _write_content(fh: Any, name: str, content: str | bytes | Iterable[str]) -> str:
+def _write_content(fh: Any, name: str, content: str | bytes | Iterable[str] | Iterable[bytes]) -> str:
     """Write one file's content; returns the SHA-256 hex digest of the bytes written."""
     hasher = hashlib.sha256()
     pieces: Iterable[str | bytes] = [content] if isinstance(content, (str, bytes)) else content
@@ -432,6 +433,11 @@ def write_summaries(run: BatchRun, summary: Any, protected: frozenset[tuple[int,
     from gkcheck.render.outputs import summary_files
 
     files = summary_files(summary, tuple(formats), str(run.out_dir))
-    write_files(run.out_dir, files, protected)
+    try:
+        write_files(run.out_dir, files, protected)
+    finally:  # e.g. another summary could not be written: a child still making its bytes is stopped
+        for content in files.values():
+            if isinstance(content, Background):
+                content.close()
     sync_folder(run.out_dir)
     return list(files)

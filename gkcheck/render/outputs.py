@@ -4,7 +4,9 @@ HTML pages were written (a ranking page never links to pages that do not exist).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
+from gkcheck.background import Background
 from gkcheck.render import scorecard_lines
 from gkcheck.render.summary import BatchSummary, findings_csv, summary_json
 
@@ -17,19 +19,22 @@ DOWNLOADS = (
 
 
 def summary_files(summary: BatchSummary, formats: tuple[str, ...] | list[str],
-                  out_dir: str = "") -> dict[str, bytes | Iterable[str]]:
-    """File name → content of every summary of the batch: bytes, or text generated piece by piece as the file
-    is written (so no summary of a large batch is ever held whole in memory)."""
+                  out_dir: str = "") -> dict[str, Iterable[str] | Iterable[bytes]]:
+    """File name → content of every summary of the batch: text generated piece by piece as the file is written
+    (so no summary of a large batch is ever held whole in memory), and scorecard.xlsx, the slowest, made
+    meanwhile in a forked child (`Background`, last in the order; `close` it when the files are not written)."""
     from gkcheck.render.html import render_index_page
     from gkcheck.render.workbook import render_workbook
 
+    summary.totals()  # the one pass over the records, made before the child is forked: both use it
+    workbook = Background(partial(render_workbook, summary), "scorecard.xlsx")
     names = [name for _, name in DOWNLOADS] + (["index.html"] if "html" in formats else [])
-    files: dict[str, bytes | Iterable[str]] = {
-        "scorecard.xlsx": render_workbook(summary),
+    files: dict[str, Iterable[str] | Iterable[bytes]] = {
         "scorecard.csv": scorecard_lines(summary.ranked_results(), summary.category_columns()),
         "findings.csv": findings_csv(summary),
         "summary.json": summary_json(summary, out_dir, names),
     }
     if "html" in formats:
         files["index.html"] = render_index_page(summary, list(DOWNLOADS))
+    files["scorecard.xlsx"] = workbook
     return files

@@ -1,0 +1,87 @@
+"""Bytes made in a forked child (gkcheck/background.py): the slowest batch summary is made while this process
+writes the others; failures, a stop before the bytes are asked for, and processes with threads."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from gkcheck.background import Background
+from gkcheck.errors import GkError
+
+
+def _pid_bytes() -> bytes:
+    return str(os.getpid()).encode()
+
+
+def test_bytes_are_made_in_a_child_and_handed_back() -> None:
+    made = Background(_pid_bytes, "scorecard.xlsx")
+    assert made.pid is not None
+    data = b"".join(made)
+    assert data.isdigit() and int(data) != os.getpid()
+    with pytest.raises(ChildProcessError):  # reaped: no zombie left behind
+        os.waitpid(int(data), os.WNOHANG)
+
+
+def test_large_output_crosses_the_pipe_whole() -> None:
+    payload = os.urandom(3 * 1024 * 1024 + 17)
+    assert Background(lambda: payload, "scorecard.xlsx").result() == payload
+
+
+def test_a_failure_in_the_child_is_a_chinese_error_naming_the_output() -> None:
+    def fail() -> bytes:
+        raise MemoryError
+
+    with pytest.raises(GkError) as caught:
+        Background(fail, "scorecard.xlsx").result()
+    assert caught.value.message == "无法生成 scorecard.xlsx（内存不足）"
+
+
+def test_a_child_that_dies_without_a_word_is_reported() -> None:
+    def die() -> bytes:
+        os.kill(os.getpid(), signal.SIGKILL)
+        return b""
+
+    with pytest.raises(GkError, match="无法生成 scorecard.xlsx（生成进程异常退出）"):
+        Background(die, "scorecard.xlsx").result()
+
+
+def test_close_before_reading_stops_the_child_which_cleans_up(tmp_path: Path) -> None:
+    marker = tmp_path / "cleaned"
+
+    def slow() -> bytes:
+        try:
+            time.sleep(60)
+        finally:  # what the workbook does on Ctrl-C: remove its temporary files
+            marker.write_text("yes")
+        return b""
+
+    made = Background(slow, "scorecard.xlsx")
+    pid = made.pid
+    assert pid is not None
+    time.sleep(0.2)  # the child is sleeping
+    started = time.monotonic()
+    made.close()
+    assert time.monotonic() - started < 2
+    assert marker.read_text() == "yes"
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    made.close()  # twice is harmless
+
+
+def test_with_threads_running_the_bytes_are_made_here() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        made = Background(_pid_bytes, "scorecard.xlsx")
+        assert made.pid is None
+        assert made.result() == _pid_bytes()
+    finally:
+        stop.set()
+        thread.join()
