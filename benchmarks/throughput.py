@@ -288,7 +288,7 @@ def batches(folder: Path, scale: float, jobs: int, repeat: int) -> None:
     for label, run in ((f"命令行批量 {small_n} 份（-j {jobs}，{repeat} 次的中位数）", small),
                        (f"命令行批量 {big_n} 份（-j {jobs}）", big)):
         line(label, f"{run['rate']:6.1f} 份/秒  CPU {1000 * run['cpu']:5.1f} ms/份  "
-             f"主进程峰值内存 {run['rss_parent']:5.0f} MB  工作进程峰值 {run['rss_worker']:4.0f} MB")
+             f"主进程峰值内存 {run['rss_parent']:5.0f} MB  子进程峰值 {run['rss_worker']:4.0f} MB")
     line(f"  {big_n} 份 / {small_n} 份 速率比", f"{big['rate'] / small['rate']:5.2f}（CPU/份之比 "
          f"{big['cpu'] / small['cpu']:4.2f}，主进程内存之比 {big['rss_parent'] / small['rss_parent']:4.2f}）  "
          "目标 ≥ 0.85")
