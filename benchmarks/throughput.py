@@ -261,13 +261,30 @@ def in_process_batch(folder: Path, paths: list[Path]) -> dict[str, float]:
     return {"n": len(paths), "wall": wall, "rate": len(paths) / wall, "cpu": (cpu_self() - cpu) / len(paths)}
 
 
+SPIN = "total = 0\nfor i in range(15_000_000):\n    total += i & 7\n"  # about a second of pure-Python work
+
+
+def machine_parallelism(jobs: int) -> float:
+    """How much of `jobs` × one process's speed this machine gives right now to `jobs` processes running the
+    same pure-Python loop at once (1.0 on idle, unshared cores): the ceiling any `-j` ratio meets. On a virtual
+    machine whose cores are shared with other tenants it varies from minute to minute."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", SPIN], check=True)
+    alone = time.perf_counter() - start
+    start = time.perf_counter()
+    for process in [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(jobs)]:
+        process.wait()
+    return alone / (time.perf_counter() - start)
+
+
 def paired(folder: Path, inputs: Path, jobs: int, repeat: int) -> tuple[list[dict], list[dict]]:
     """`repeat` runs of the in-process command and of the `-j` command, alternated so that both meet the same
-    machine load."""
+    machine load; each `-j` run carries the machine's parallelism measured just before it."""
     runs: tuple[list[dict], list[dict]] = ([], [])
     for _ in range(repeat):
         runs[0].append(command(folder, inputs, 1, in_process=True))
-        runs[1].append(command(folder, inputs, jobs))
+        parallelism = machine_parallelism(jobs)
+        runs[1].append(dict(command(folder, inputs, jobs), machine=parallelism))
     return runs
 
 
@@ -298,9 +315,14 @@ def batches(folder: Path, scale: float, jobs: int, repeat: int) -> None:
         run = median_run(runs)
         line(f"进程内：同一命令 {label}", f"{run['rate']:6.1f} 份/秒  CPU {1000 * run['cpu']:5.1f} ms/份"
              "（与命令行相同的工作，只是不隔离；同样新起进程）")
+    machine = [o["machine"] for o in small_j + big_j]
+    line(f"本机参照：{jobs} 个进程同时跑纯 Python 循环",
+         f"{min(machine):4.2f}–{max(machine):4.2f} × {jobs} 个单进程的速度"
+         "（每次 -j 运行前测；核未被他人分用时为 1.00，是 -j 比值的上限）")
     for label, ins, outs in ((f"{small_n} 份", small_in, small_j), (f"{big_n} 份", big_in, big_j)):
         ratios = [o["rate"] / (jobs * i["rate"]) for i, o in zip(ins, outs, strict=True)]
-        each = "、".join(f"{r:.2f}" for r in ratios)
+        each = "、".join(f"{r:.2f}（{o['rate']:.0f}/{i['rate']:.0f} 份/秒，本机参照 {o['machine']:.2f}）"
+                        for r, i, o in zip(ratios, ins, outs, strict=True))
         run, base = median_run(outs), median_run(ins)
         line(f"  -j {jobs} 速率 / ({jobs} × 进程内速率)，{label}",
              f"{statistics.median(ratios):5.2f}（交替运行各次：{each}）  目标 ≥ 0.80  "
@@ -313,7 +335,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="批量规模系数：1 表示 1 000 份与 10 000 份")
     parser.add_argument("--jobs", type=int, default=2, help="命令行批量的并行进程数")
     parser.add_argument("--pages", type=int, default=24, help="进程内测量用的页面数")
-    parser.add_argument("--repeat", type=int, default=3, help="较小批量上进程内与 -j 命令交替运行的次数")
+    parser.add_argument("--repeat", type=int, default=5, help="较小批量上进程内与 -j 命令交替运行的次数")
     parser.add_argument("--skip-batch", action="store_true", help="不跑批量（只测单文件、页面和 PDF）")
     args = parser.parse_args()
     line("机器", f"{os.cpu_count()} 核，当前负载 {os.getloadavg()[0]:.1f}")

@@ -25,3 +25,14 @@ def test_multi_bench_fails_when_a_size_fails() -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
     assert "失败的规模：-1" in done.stderr
+
+
+def test_throughput_prints_every_target_line() -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "throughput.py"), "--scale", "0.01",
+                           "--repeat", "1", "--pages", "1"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    targets = [ln for ln in done.stdout.splitlines() if "目标" in ln]
+    assert len(targets) == 7, done.stdout  # single file, page, with HTML page, PDF, linearity, -j at two sizes
+    ratios = re.findall(r"速率 / \(2 × 进程内速率\)，\S+ +(\d+\.\d+)", done.stdout)
+    assert len(ratios) == 2 and all(0 < float(r) < 5 for r in ratios), done.stdout
+    assert "本机参照" in done.stdout

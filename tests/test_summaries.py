@@ -323,3 +323,21 @@ def test_workbook_interrupted_while_its_rows_are_made_leaves_nothing_behind(monk
     gc.collect()
     assert unraisable == []
     assert list(ALL_TEMP_FILES) == before
+
+
+def test_workbook_made_beside_the_other_summaries_and_its_failure_reported(tmp_path: Path, monkeypatch) -> None:
+    """scorecard.xlsx is made in a child process while the other summaries are written; when making it fails,
+    the command says so in Chinese and exits 2, no summary is put in place half-done, and the pages stay."""
+    import gkcheck.render.workbook as workbook
+
+    def fail(summary: BatchSummary) -> bytes:
+        raise MemoryError
+
+    monkeypatch.setattr(workbook, "render_workbook", fail)
+    out, result = check_batch(tmp_path, "-q")
+    assert result.exit_code == 2
+    assert "✗ 无法写出汇总：无法生成 scorecard.xlsx（内存不足）" in result.output
+    names = {p.name for p in out.iterdir()}
+    assert not names & {"index.html", "scorecard.csv", "scorecard.xlsx", "findings.csv", "summary.json"}
+    assert not [n for n in names if n.endswith(".tmp")]
+    assert len([n for n in names if n.endswith(".html")]) == len(UNITS)
