@@ -33,6 +33,6 @@ def test_throughput_prints_every_target_line() -> None:
     assert done.returncode == 0, done.stderr
     targets = [ln for ln in done.stdout.splitlines() if "目标" in ln]
     assert len(targets) == 7, done.stdout  # single file, page, with HTML page, PDF, linearity, -j at two sizes
-    ratios = re.findall(r"速率 / \(2 × 进程内速率\)，\S+ +(\d+\.\d+)", done.stdout)
+    ratios = re.findall(r"速率 / \(2 × 进程内速率\)，\d+ 份 +(\d+\.\d+)", done.stdout)
     assert len(ratios) == 2 and all(0 < float(r) < 5 for r in ratios), done.stdout
     assert "本机参照" in done.stdout
