@@ -101,9 +101,6 @@ class Units:
             return None
         return self._exact.get(clean(issuer)) or self._normal.get(normalise(issuer) or "")
 
-    def by_name(self, name: str) -> Unit | None:
-        return next((u for u in self.units if u.name == name), None)
-
     def children(self, name: str) -> list[Unit]:
         """Units whose parent is `name` (for roll-up)."""
         parent = self.find(name)
