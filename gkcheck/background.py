@@ -65,7 +65,10 @@ class Background:
     def result(self) -> bytes:
         """The bytes (waiting for the child), or `GkError` when making them failed."""
         if self._read is None:
-            return self.make()
+            try:
+                return self.make()
+            except Exception as exc:  # the same report as from a child (Ctrl-C goes through)
+                raise GkError(f"无法生成 {self.what}（{cause_text(exc)}）") from exc
         chunks: list[bytes] = []
         finished = False
         try:

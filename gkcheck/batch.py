@@ -261,6 +261,11 @@ class FileRecord:
     def failed(self) -> bool:
         return self.status == "failed"
 
+    @property
+    def exit_code(self) -> int:
+        """2 could not be checked; 1 has error findings; 0 neither."""
+        return EXIT_UNREADABLE if self.failed else EXIT_FINDINGS if (self.summary or {}).get("error") else EXIT_OK
+
     def to_data(self) -> dict[str, Any]:
         """The record as JSON data (`from_data` reads it back)."""
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -292,6 +297,20 @@ class RecordSpool(Spool[FileRecord]):
 
     def __init__(self, folder: Path | str | None = None) -> None:
         super().__init__(folder, ".gkcheck-records-", encode=FileRecord.to_data, decode=FileRecord.from_data)
+        self._codes = bytearray()  # each record's exit code: the batch's needs no pass over the records on disk
+
+    def append(self, value: FileRecord) -> int:
+        position = super().append(value)
+        self._codes.append(value.exit_code)
+        return position
+
+    def __setitem__(self, index: int, value: FileRecord) -> None:
+        super().__setitem__(index, value)
+        self._codes[index] = value.exit_code
+
+    def exit_code(self) -> int:
+        """The highest exit code of the records (see `BatchRun.exit_code`)."""
+        return max(self._codes, default=EXIT_OK)
 
 
 class SummaryResults(Sequence[dict[str, Any]]):
@@ -374,13 +393,7 @@ class BatchRun:
     @property
     def exit_code(self) -> int:
         """0 no error findings; 1 a report has error findings; 2 a file could not be checked."""
-        code = EXIT_OK
-        for entry in self.records:
-            if entry.failed:
-                return EXIT_UNREADABLE
-            if (entry.summary or {}).get("error"):
-                code = EXIT_FINDINGS
-        return code
+        return self.records.exit_code()
 
     def close(self) -> None:
         """Remove the records from disk (safe to call twice)."""

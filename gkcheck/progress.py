@@ -55,6 +55,7 @@ class Progress:
         if total > 1 and not quiet and _is_terminal(self.stream):
             from tqdm import tqdm
 
+            tqdm.monitor_interval = 0  # no monitor thread: the bar moves with every file, and the batch forks
             self.bar = tqdm(total=total, file=self.stream, desc="检查", bar_format=BAR_FORMAT, dynamic_ncols=True,
                             leave=False, postfix=_rate(0, 0))
 

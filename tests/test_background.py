@@ -85,3 +85,19 @@ def test_with_threads_running_the_bytes_are_made_here() -> None:
     finally:
         stop.set()
         thread.join()
+
+
+def test_made_here_a_failure_is_reported_the_same_way() -> None:
+    def fail() -> bytes:
+        raise MemoryError
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        with pytest.raises(GkError) as caught:
+            Background(fail, "scorecard.xlsx").result()
+    finally:
+        stop.set()
+        thread.join()
+    assert caught.value.message == "无法生成 scorecard.xlsx（内存不足）"

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from lxml import html as lxml_html
 from synth import build_html, inject, synth_values
 
-from gkcheck.batch import BatchJob, FileRecord, plan_names, protected_files, run_batch
+from gkcheck.batch import BatchJob, BatchRun, FileRecord, RecordSpool, plan_names, protected_files, run_batch
 from gkcheck.cli import main
 from gkcheck.errors import GkError
 from gkcheck.executor import InProcess, LocalPool
@@ -365,3 +365,22 @@ def test_workers_end_when_the_batch_process_is_killed(tmp_path: Path):
     for pid in left:
         os.kill(pid, 9)
     assert left == []
+
+
+def test_exit_code_follows_records_as_they_are_added_and_replaced(tmp_path: Path) -> None:
+    """The batch's exit code is kept beside the records on disk (no pass over them), including records the
+    checks across reports replace."""
+    def record(number: int, errors: int) -> FileRecord:
+        return FileRecord(number=number, file=f"{number}.html", summary={"error": errors, "warning": 0, "info": 0})
+
+    with BatchRun(tmp_path, RecordSpool(tmp_path)) as run:
+        assert run.exit_code == 0  # no records yet
+        run.records.append(record(0, 0))
+        assert run.exit_code == 0
+        run.records.append(record(1, 2))
+        assert run.exit_code == 1
+        run.records[1] = record(1, 0)
+        assert run.exit_code == 0
+        run.records.append(FileRecord(number=2, file="2.html", status="failed", error="文件为空"))
+        assert run.exit_code == 2
+        assert [r.exit_code for r in run.records] == [0, 0, 2]

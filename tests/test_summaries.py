@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -164,6 +165,7 @@ def test_progress_bar_on_a_terminal_shows_count_rate_and_time_left() -> None:
     stream, printed = Terminal(), []
     ticks = iter(range(100))
     progress = Progress(3, stream=stream, out=printed.append, clock=lambda: float(next(ticks)))
+    assert threading.active_count() == 1  # no monitor thread: the batch can fork the child making scorecard.xlsx
     progress.file_done({"file": "a.html", "document": {"issuer": "甲县人民政府"}, "score": {"total": 90.0}})
     progress.file_done({"file": "b.html", "error": "文件为空"})
     progress.file_done({"file": "c.html", "document": {}, "score": {"total": 80.0}})
@@ -193,10 +195,15 @@ def test_workbook_keeps_formulas_and_control_characters_out() -> None:
                  "score": {"total": 50.0, "categories": {}}, "summary": {"error": 1, "warning": 0, "info": 0},
                  "findings": [{"rule": "x.y", "severity": "error", "category": "content", "message": "=1+1",
                                "cells": []}]})
+    summary.add({"file": "#REF!.html", "document": {"issuer": "#N/A"},  # spreadsheet error codes stay text too
+                 "score": {"total": 40.0, "categories": {}}, "summary": {"error": 0, "warning": 0, "info": 0},
+                 "findings": []})
     book = load_workbook(io.BytesIO(render_workbook(summary)))
     unit = book["单位排名"]["B2"]
     assert unit.value == "=HYPERLINK(\"http://x\")" and unit.data_type == "s"
     assert book["问题明细"]["G2"].value == "=1+1" and book["问题明细"]["G2"].data_type == "s"
+    error_code = book["单位排名"]["B3"]
+    assert error_code.value == "#N/A" and error_code.data_type == "s"
     assert "'=1+1" in "".join(findings_csv(summary))
 
 

@@ -141,6 +141,7 @@ class MultiRun:
     report_ids: dict[int, int] = field(default_factory=dict)  # record index -> history row
     seen: int = 0
     applied: set[str] = field(default_factory=set)  # fingerprints a review decision was applied to
+    notable: set[int] = field(default_factory=set)  # record indices with something to say across reports
     spill_dir: Path | None = None  # where the section texts wait on disk (None: the system's temporary folder)
     store: TextStore | None = None  # section texts and figures by digest position; the digests keep none
     _layouts: dict[tuple[tuple[str, str | None], ...], dict[str, str | None]] = field(default_factory=dict)
@@ -157,6 +158,8 @@ class MultiRun:
         index = self.seen
         self.seen += 1
         self._note_decisions(record)
+        if _notable(record):
+            self.notable.add(index)
         data = record.extra.pop(DIGEST_KEY, None)
         if data is not None:
             self._keep(Digest.from_dict(data))
@@ -217,7 +220,7 @@ class MultiRun:
         for row in self.outcome.missing:
             record = FileRecord(number=len(run.records), file="", status="missing", document=row["document"],
                                 score=row["score"], summary=row["summary"], extra={"unit": row["unit"]})
-            run.records.append(record)
+            self.notable.add(run.records.append(record))
             if self.recorder:
                 self.recorder.report(record.as_result(), "missing")
         if self.recorder:
@@ -228,7 +231,8 @@ class MultiRun:
             if unused:
                 notes.append(f"复核决定文件中有 {unused} 条决定在本次检查中没有对应的问题"
                              "（问题已不存在，或报告已更换）")
-        lines = summary_lines(run.records, notes)
+        lines = summary_lines(run.records[i] for i in sorted(self.notable))
+        lines = (["跨报告检查："] + lines + notes) if lines or notes else []
         if lines and not quiet:
             echo("\n".join(lines))
         return EXIT_UNREADABLE if code == EXIT_UNREADABLE else run.exit_code
@@ -262,6 +266,8 @@ class MultiRun:
                 self.recorder.replace(self.report_ids[index], outcome.as_result(), _status(outcome))
             self._note_decisions(outcome)
             run.records[index] = outcome
+            if _notable(outcome):
+                self.notable.add(index)
         return code
 
 
@@ -271,8 +277,15 @@ def _status(record: FileRecord) -> str:
     return "duplicate" if (record.extra.get("unit") or {}).get("duplicate_of") else record.status
 
 
-def summary_lines(records: Iterable[FileRecord], notes: list[str]) -> list[str]:
-    """The terminal section on checks across reports: per file, its findings across reports."""
+def _notable(record: FileRecord) -> bool:
+    """Whether the terminal's section on checks across reports has a line for this record."""
+    return bool(record.status == "missing" or record.extra.get("multi_findings") or record.extra.get("dismissed")
+                or (record.extra.get("unit") or {}).get("duplicate_of"))
+
+
+def summary_lines(records: Iterable[FileRecord]) -> list[str]:
+    """The terminal's lines on checks across reports for these records: per file, its findings across reports
+    (records with none give no line)."""
     lines = []
     for record in records:
         unit = record.extra.get("unit") or {}
@@ -288,5 +301,4 @@ def summary_lines(records: Iterable[FileRecord], notes: list[str]) -> list[str]:
         dismissed = record.extra.get("dismissed") or []
         if dismissed:
             lines.append(f"{display_name(record.file)}：{len(dismissed)} 项问题已按复核决定排除，不扣分")
-    lines += notes
-    return (["跨报告检查："] + lines) if lines else []
+    return lines

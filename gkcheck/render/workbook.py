@@ -15,7 +15,7 @@ from itertools import chain, islice
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -38,17 +38,37 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-def _cell(ws: Any, value: Any, header: str = "", *, number_format: str | None = None,
-          fill: PatternFill | None = None) -> WriteOnlyCell:
-    """One cell of a streamed sheet; text is stored as text (never a formula), wrapped where the column wraps."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = WriteOnlyCell(ws, value=None if value == "" else value)
+class _StyledCell(Cell):
+    """A cell with a style, for a streamed sheet. openpyxl takes such a cell through a failed conversion whose
+    error message shows the cell; a short text keeps that cheap for the thousands of styled cells of a batch."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<cell>"
+
+
+def _styled(ws: Any, value: Any) -> _StyledCell:
+    cell = _StyledCell(ws, row=1, column=1, value=value)
     if isinstance(value, str) and value:
-        cell.data_type = "s"  # never a formula, even when the text starts with "="
-    if header in WRAPPED:
+        cell.data_type = "s"  # never a formula or an error code, even when the text starts with "=" or "#"
+    return cell
+
+
+def _cell(ws: Any, value: Any, header: str = "", *, number_format: str | None = None,
+          fill: PatternFill | None = None) -> Any:
+    """One cell of a streamed sheet; text is stored as text (never a formula), wrapped where the column wraps.
+    A cell without a style is handed over as its plain value (openpyxl converts it the same way, faster)."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value) or None
+    number_format = number_format if number_format and isinstance(value, (int, float)) else None
+    wrap = header in WRAPPED
+    if not (wrap or number_format or fill) and not (isinstance(value, str) and (value[0] in "=#")):
+        return value
+    cell = _styled(ws, value)
+    if wrap:
         cell.alignment = WRAP
-    if number_format and isinstance(value, (int, float)):
+    if number_format:
         cell.number_format = number_format
     if fill is not None:
         cell.fill = fill
@@ -69,7 +89,7 @@ def _sheet(ws: Any, headers: list[str], rows: Iterable[list[Any]], count: int,
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, count + 1)}"
     head = []
     for header in headers:
-        cell = _cell(ws, header)
+        cell = _styled(ws, header)
         cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, HEADER_ALIGN
         head.append(cell)
     ws.append(head)
