@@ -14,7 +14,7 @@ from gkcheck.multi.crossyear import check_pair
 from gkcheck.multi.decisions import load_decisions
 from gkcheck.multi.digest import Digest, pack_cells
 from gkcheck.multi.rollup import check_rollup
-from gkcheck.multi.similarity import Settings, find_copies, jaccard, shingles, signature
+from gkcheck.multi.similarity import SentenceCounts, Settings, find_copies, jaccard, shingles, signature
 from gkcheck.multi.units import Units, load_units, normalise, split_parent
 from gkcheck.multi.yamlfile import InputFileError
 from gkcheck.pipeline import check_file
@@ -242,6 +242,26 @@ def test_boilerplate_shared_by_every_report_does_not_count():
     assert find_copies(digests, Settings(min_chars=40)) == []
     digests[3].sections[5] = digests[2].sections[5]
     assert [(p.a, p.b, p.section) for p in find_copies(digests, Settings(min_chars=40))] == [(2, 3, 5)]
+
+
+def test_sentences_counted_as_reports_arrive_give_the_same_copies():
+    """The batch counts sentences as the reports arrive (`SentenceCounts`); the copies found are those of the
+    count made over the texts at the end, boilerplate included, and counts of other reports are refused."""
+    template_text = "本机关严格按照条例要求编制年度报告并向社会公开。报告所列数据统计期限为全年。"
+    digests = [Digest(file=f"{i}.html", unit=f"单位{i}", region=None, issuer=f"单位{i}", issuer_kind="government",
+                      year=2024, kind="annual_report", sections={5: template_text * 3 + narrative(i)})
+               for i in range(8)]
+    digests[3].sections[5] = digests[2].sections[5]
+    settings = Settings(min_chars=40)
+    counts = SentenceCounts(settings)
+    for digest in digests:
+        counts.add(digest.sections)
+    assert find_copies(digests, settings, counts=counts) == find_copies(digests, settings)
+    assert [(p.a, p.b) for p in find_copies(digests, settings)] == [(2, 3)]
+    fewer = SentenceCounts(settings)
+    fewer.add(digests[0].sections)
+    with pytest.raises(ValueError):
+        find_copies(digests, settings, counts=fewer)
 
 
 def test_minhash_signature_tracks_jaccard():

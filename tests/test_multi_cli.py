@@ -325,3 +325,23 @@ def test_rollup_usage_names_its_arguments_in_chinese():
     assert result.exit_code == 2
     assert "缺少参数 '下级报告...'" in result.output
     assert "rollup [选项] 汇总报告 下级报告..." in invoke("rollup", "--help").output
+
+
+def test_batch_finds_copied_text_between_two_of_many_reports(tmp_path: Path):
+    """Through the command line (sentences counted as the reports arrive, texts kept on disk): the two reports
+    sharing their section 5 are reported to each other, and no other report is."""
+    from multi_fixtures import narrative
+
+    shared = narrative(777, 12)
+    names = ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"]
+    paths = [write(tmp_path, f"{i}.html", page(year_pair(30 + i)[1], year=2024, issuer=f"{name}县人民政府", seed=40 + i,
+                                               section5=shared if i in (2, 5) else None))
+             for i, name in enumerate(names)]
+    out = tmp_path / "out"
+    result = invoke("check", *map(str, paths), "--out", str(out), "--format", "json", "-q")
+    assert result.exit_code in (0, 1), result.output
+    copied = {}
+    for i in range(len(names)):
+        data = json.loads((out / f"{i}.json").read_text(encoding="utf-8"))
+        copied[i] = [Path(f["related"]["file"]).name for f in data["findings"] if f["rule"] == "copy.other_unit"]
+    assert copied == {i: (["5.html"] if i == 2 else ["2.html"] if i == 5 else []) for i in range(len(names))}

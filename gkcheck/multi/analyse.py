@@ -13,7 +13,7 @@ from typing import Any
 from gkcheck.multi import crossyear, rollup
 from gkcheck.multi.digest import Digest
 from gkcheck.multi.findings import make_finding, rules_of
-from gkcheck.multi.similarity import Pair, Settings, find_copies
+from gkcheck.multi.similarity import Pair, SentenceCounts, Settings, find_copies
 from gkcheck.multi.units import Units
 from gkcheck.rulepack import Profile
 from gkcheck.templates import default_version, load_template
@@ -44,6 +44,16 @@ def unit_keys(digests: list[Digest]) -> list[str | None]:
 
 def _is_report(d: Digest) -> bool:
     return d.kind == "annual_report" and d.year is not None
+
+
+def is_compared(d: Digest) -> bool:
+    """Whether the copied-text check compares this digest's sections."""
+    return _is_report(d)
+
+
+def copy_settings(profile: Profile | None) -> Settings:
+    """The copied-text check's settings under `profile`."""
+    return Settings.from_profile(profile.multi if profile else {})
 
 
 def _duplicates(digests: list[Digest], keys: list[str | None], out: Outcome) -> None:
@@ -131,9 +141,10 @@ def _section_titles() -> dict[int, str]:
 
 
 def _copies(digests: list[Digest], keys: list[str | None], out: Outcome, settings: Settings,
-            texts: Callable[[int], dict[int, str]] | None) -> None:
-    usable = [i for i, d in enumerate(digests) if _is_report(d)]
-    pairs = find_copies([digests[i] for i in usable], settings, (lambda k: texts(usable[k])) if texts else None)
+            texts: Callable[[int], dict[int, str]] | None, counts: SentenceCounts | None) -> None:
+    usable = [i for i, d in enumerate(digests) if is_compared(d)]
+    pairs = find_copies([digests[i] for i in usable], settings, (lambda k: texts(usable[k])) if texts else None,
+                        counts)
     out.pairs = [Pair(usable[p.a], usable[p.b], p.section, p.similarity) for p in pairs]
     best: dict[tuple[int, int, str], list[tuple[float, int]]] = defaultdict(list)
     for p in out.pairs:
@@ -165,9 +176,11 @@ def _copies(digests: list[Digest], keys: list[str | None], out: Outcome, setting
 
 
 def analyse(digests: list[Digest], profile: Profile | None = None, units: Units | None = None,
-            rollup_enabled: bool | None = None, texts: Callable[[int], dict[int, str]] | None = None) -> Outcome:
+            rollup_enabled: bool | None = None, texts: Callable[[int], dict[int, str]] | None = None,
+            counts: SentenceCounts | None = None) -> Outcome:
     """Every check across `digests` (the batch's reports, then those given as previous years); `texts(i)`
-    gives digest i's section texts when they are not kept in the digests (a `TextStore`)."""
+    gives digest i's section texts when they are not kept in the digests (a `TextStore`); `counts` has
+    counted the sentences of the compared digests (`is_compared`) as they arrived, with `copy_settings`."""
     out = Outcome()
     keys = unit_keys(digests)
     _duplicates(digests, keys, out)
@@ -176,5 +189,5 @@ def analyse(digests: list[Digest], profile: Profile | None = None, units: Units 
     _cross_year(digests, keys, out, profile)
     if units and (rollup_enabled if rollup_enabled is not None else rollup.enabled(profile)):
         _rollups(digests, keys, units, out, profile)
-    _copies(digests, keys, out, Settings.from_profile(profile.multi if profile else {}), texts)
+    _copies(digests, keys, out, copy_settings(profile), texts, counts)
     return out

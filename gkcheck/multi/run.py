@@ -28,12 +28,13 @@ from gkcheck.errors import GkError
 from gkcheck.executor import Executor
 from gkcheck.isolate import in_order
 from gkcheck.labels import SEVERITY_LABELS
-from gkcheck.multi.analyse import MISSING_STATUS, Outcome, analyse
+from gkcheck.multi.analyse import MISSING_STATUS, Outcome, analyse, copy_settings, is_compared
 from gkcheck.multi.batch import MultiOptions, annotate, known_units, merge
 from gkcheck.multi.decisions import load_decisions
 from gkcheck.multi.digest import Digest
 from gkcheck.multi.findings import load_multi_rules
 from gkcheck.multi.history import DEFAULT_NAME, Recorder, start_run
+from gkcheck.multi.similarity import SentenceCounts
 from gkcheck.multi.textstore import TextStore
 from gkcheck.multi.units import load_units
 from gkcheck.outdir import is_ours
@@ -144,6 +145,7 @@ class MultiRun:
     notable: set[int] = field(default_factory=set)  # record indices with something to say across reports
     spill_dir: Path | None = None  # where the section texts wait on disk (None: the system's temporary folder)
     store: TextStore | None = None  # section texts and figures by digest position; the digests keep none
+    counts: SentenceCounts | None = None  # sentences of the compared digests, counted as they arrive
     _layouts: dict[tuple[tuple[str, str | None], ...], dict[str, str | None]] = field(default_factory=dict)
 
     @property
@@ -174,6 +176,9 @@ class MultiRun:
         groups the reports (unit, year, layouts, hash)."""
         if self.store is None:
             self.store = TextStore(self.spill_dir)
+            self.counts = SentenceCounts(copy_settings(self.profile))
+        if is_compared(digest):  # counted now, while the batch runs, not in a pass over the texts at the end
+            self.counts.add(digest.sections)  # type: ignore[union-attr]
         number = self.store.put(digest.sections, digest.cells)
         digest.sections, digest.cells_data = {}, b""
         digest.cells_source = partial(self.store.cells, number)
@@ -207,7 +212,7 @@ class MultiRun:
                 self._keep(digest)
         try:
             self.outcome = analyse(self.digests, self.profile, self.options.units, self.options.rollup,
-                                   self.store.get if self.store else None)
+                                   self.store.get if self.store else None, self.counts)
         finally:
             self.close()
         code = max(code, self._second_pass(run, job, executor))

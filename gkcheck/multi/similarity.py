@@ -99,29 +99,45 @@ def key_hash(sentence: str) -> int:
     return hash(sentence_key(sentence))
 
 
-def boilerplate(texts: Iterable[list[str]], reports: int, settings: Settings) -> frozenset[int]:
-    """Key hashes of template sentences, plus of sentences found in at least `boilerplate_share` of the
-    reports (`texts` is read once, one report at a time). Each report's distinct key hashes are appended to
-    flat arrays (8 bytes each, split by hash into parts) and counted by sorting one part at a time, so the
-    count needs far less memory than a dictionary of every sentence."""
-    keys = {hash(k) for k in template_sentences()}
-    if reports >= settings.boilerplate_min_reports:
-        parts = [array("q") for _ in range(PARTS)]
-        for report_sentences in texts:
-            for k in {key_hash(s) for s in report_sentences}:
-                parts[k & (PARTS - 1)].append(k)
-        limit = settings.boilerplate_share * reports
-        for n, part in enumerate(parts):
-            ordered = sorted(part)
-            parts[n] = array("q")
-            start = 0
-            for end in range(1, len(ordered) + 1):
-                if end < len(ordered) and ordered[end] == ordered[start]:
-                    continue
-                if end - start >= limit:
-                    keys.add(ordered[start])
-                start = end
-    return frozenset(keys)
+class SentenceCounts:
+    """In how many reports each sentence key occurs (step 1), gathered one report at a time, e.g. as the reports
+    of a batch arrive, so that finding the boilerplate needs no pass over the texts at the end.
+
+    Each report's distinct key hashes are appended to flat arrays (8 bytes each, split by hash into parts) and
+    counted by sorting one part at a time, so the count needs far less memory than a dictionary of every
+    sentence."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.reports = 0
+        self._parts = [array("q") for _ in range(PARTS)]
+
+    def add(self, sections: dict[int, str]) -> None:
+        """Count one report (its sections by number; only the compared ones are read)."""
+        self.add_sentences(s for n in self.settings.sections for s in sentences(sections.get(n, "")))
+
+    def add_sentences(self, report_sentences: Iterable[str]) -> None:
+        self.reports += 1
+        for k in {key_hash(s) for s in report_sentences}:
+            self._parts[k & (PARTS - 1)].append(k)
+
+    def boilerplate(self) -> frozenset[int]:
+        """Key hashes of template sentences, plus of sentences found in at least `boilerplate_share` of the
+        reports counted (only once there are `boilerplate_min_reports` of them). The counts are used up."""
+        keys = {hash(k) for k in template_sentences()}
+        if self.reports >= self.settings.boilerplate_min_reports:
+            limit = self.settings.boilerplate_share * self.reports
+            for n, part in enumerate(self._parts):
+                ordered = sorted(part)
+                self._parts[n] = array("q")
+                start = 0
+                for end in range(1, len(ordered) + 1):
+                    if end < len(ordered) and ordered[end] == ordered[start]:
+                        continue
+                    if end - start >= limit:
+                        keys.add(ordered[start])
+                    start = end
+        return frozenset(keys)
 
 
 def shingles(text: str, size: int) -> set[int]:
@@ -164,19 +180,26 @@ def _clean_text(report_sentences: list[str], common: frozenset[int]) -> str:
 
 
 def find_copies(digests: list[Digest], settings: Settings = Settings(),
-                texts: Callable[[int], dict[int, str]] | None = None) -> list[Pair]:
+                texts: Callable[[int], dict[int, str]] | None = None,
+                counts: SentenceCounts | None = None) -> list[Pair]:
     """Pairs of reports with a section at least `threshold` similar, each pair once (a < b).
 
     `texts(i)` gives the sections of digest i (default: `digests[i].sections`); it is called one report at a
-    time, twice per report and again for the reports of candidate pairs, so the texts can stay on disk."""
+    time, once per report (twice without `counts`) and again for the reports of candidate pairs, so the texts
+    can stay on disk. `counts`, when given, has counted exactly these digests' sentences already."""
     read = texts or (lambda i: digests[i].sections)
 
     def split(index: int) -> dict[int, list[str]]:
         found = read(index)
         return {n: sentences(found.get(n, "")) for n in settings.sections}
 
-    common = boilerplate(([s for n in per.values() for s in n] for per in map(split, range(len(digests)))),
-                         len(digests), settings)
+    if counts is None:
+        counts = SentenceCounts(settings)
+        for per in map(split, range(len(digests))):
+            counts.add_sentences(s for n in per.values() for s in n)
+    if counts.reports != len(digests):
+        raise ValueError("the sentence counts are not those of these digests")
+    common = counts.boilerplate()
     items: list[tuple[int, int]] = []  # (digest index, section)
     sigs = array("I")
     for index in range(len(digests)):
