@@ -27,6 +27,18 @@ def _can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
+def _end_with(parent: int) -> None:
+    """In the child: be interrupted (SIGINT: temporary files removed, then the end) when the parent dies, even
+    killed outright, so that the child never outlives the run holding the output folder's lock (Linux; elsewhere
+    the child ends when it has made its bytes)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGINT)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before that took effect
+        raise KeyboardInterrupt
+
+
 class Background:
     """`make()` run in a forked child from now on; iterating yields its bytes (once), or raises `GkError`
     naming `what` and the cause. `close()` stops a child whose bytes were never asked for."""
@@ -40,11 +52,13 @@ class Background:
 
     def _start(self) -> None:
         read, write = os.pipe()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: make the bytes, send them, and end without running the parent's clean-ups
             code = 0
             try:
                 os.close(read)
+                _end_with(parent)
                 try:
                     message = _OK + self.make()
                 except BaseException as exc:  # noqa: BLE001 - Ctrl-C included: the parent reports it

@@ -101,3 +101,58 @@ def test_made_here_a_failure_is_reported_the_same_way() -> None:
         stop.set()
         thread.join()
     assert caught.value.message == "无法生成 scorecard.xlsx（内存不足）"
+
+
+CHILD_OF_KILLED_PARENT = """
+import sys, time
+from pathlib import Path
+from gkcheck.background import Background
+
+marker = Path(sys.argv[1])
+
+def slow() -> bytes:
+    try:
+        marker.write_text("started")
+        time.sleep(60)
+    except KeyboardInterrupt:
+        marker.write_text("interrupted")
+        raise
+    return b""
+
+made = Background(slow, "scorecard.xlsx")
+print(made.pid, flush=True)
+time.sleep(60)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux")
+def test_the_child_ends_when_its_parent_is_killed_outright(tmp_path: Path) -> None:
+    """A run killed with SIGKILL while the workbook is made: the child is interrupted too (it removes its
+    temporary files) instead of living on with the output folder's lock."""
+    import subprocess
+    import sys
+
+    marker = tmp_path / "marker"
+    parent = subprocess.Popen([sys.executable, "-c", CHILD_OF_KILLED_PARENT, str(marker)], stdout=subprocess.PIPE,
+                              text=True)
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    deadline = time.monotonic() + 10
+    while not marker.exists() and time.monotonic() < deadline:  # the child is making the workbook
+        time.sleep(0.01)
+    assert _running(child)
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(child)
+    assert marker.read_text() == "interrupted"
