@@ -27,7 +27,6 @@ def summary_files(summary: BatchSummary, formats: tuple[str, ...] | list[str],
     from gkcheck.render.workbook import render_workbook
 
     summary.totals()  # the one pass over the records, made before the child is forked: both use it
-    workbook = Background(partial(render_workbook, summary), "scorecard.xlsx")
     names = [name for _, name in DOWNLOADS] + (["index.html"] if "html" in formats else [])
     files: dict[str, Iterable[str] | Iterable[bytes]] = {
         "scorecard.csv": scorecard_lines(summary.ranked_results(), summary.category_columns()),
@@ -36,5 +35,5 @@ def summary_files(summary: BatchSummary, formats: tuple[str, ...] | list[str],
     }
     if "html" in formats:
         files["index.html"] = render_index_page(summary, list(DOWNLOADS))
-    files["scorecard.xlsx"] = workbook
+    files["scorecard.xlsx"] = Background(partial(render_workbook, summary), "scorecard.xlsx")  # forked last
     return files
