@@ -57,6 +57,10 @@ def cause_text(exc: BaseException) -> str:
         return f"缺少必需的部件 {missing.group(1)}"
     if type(exc).__module__ == "sqlite3":
         return next((cn for start, cn in _SQLITE if text.startswith(start)), "数据库错误")
+    if isinstance(exc, OSError) and exc.errno:
+        from gkcheck.outdir import errno_text
+
+        return errno_text(exc)
     line = getattr(exc, "lineno", None)
     if type(exc).__name__ == "XMLSyntaxError":
         return f"XML 语法错误（第 {line} 行）" if isinstance(line, int) and line > 0 else "XML 语法错误"

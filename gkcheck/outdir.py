@@ -33,12 +33,16 @@ _ERRNO_TEXT = {
     errno.ENOTDIR: "路径中有一部分是文件而不是文件夹",
     errno.ELOOP: "路径中的符号链接形成循环",
     errno.EEXIST: "同名文件已存在",
+    errno.EIO: "磁盘读写错误",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EMFILE: "打开的文件过多",
+    errno.ENOENT: "文件或文件夹不存在",
 }
 
 
 def errno_text(exc: OSError) -> str:
-    """A short Chinese reason for an OS error."""
-    return _ERRNO_TEXT.get(exc.errno or 0) or f"系统错误：{exc.strerror or type(exc).__name__}"
+    """A short Chinese reason for an OS error (an unusual one named by its errno symbol, never in English prose)."""
+    return _ERRNO_TEXT.get(exc.errno or 0) or f"系统错误 {errno.errorcode.get(exc.errno or 0, type(exc).__name__)}"
 
 
 def prepare(out_dir: Path) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import re
 import sqlite3
@@ -51,6 +52,13 @@ def test_library_failures_described_in_chinese(action, expected: str) -> None:
     text = cause_text(raised(action))
     assert expected in text
     assert not ENGLISH_PROSE.search(text), text
+
+
+def test_system_errors_described_by_their_errno() -> None:
+    assert cause_text(OSError(errno.ENOSPC, "No space left on device")) == "磁盘空间不足"
+    assert cause_text(PermissionError(errno.EACCES, "Permission denied", "/x")) == "没有权限"
+    assert cause_text(OSError(errno.ENXIO, "No such device or address")) == "系统错误 ENXIO"
+    assert cause_text(OSError("no errno at all")) == "错误类型 OSError"
 
 
 def test_an_unknown_failure_is_named_by_its_type_only() -> None:
