@@ -160,7 +160,7 @@ class MultiRun:
         index = self.seen
         self.seen += 1
         self._note_decisions(record)
-        if _notable(record):
+        if summary_lines([record]):
             self.notable.add(index)
         data = record.extra.pop(DIGEST_KEY, None)
         if data is not None:
@@ -271,7 +271,7 @@ class MultiRun:
                 self.recorder.replace(self.report_ids[index], outcome.as_result(), _status(outcome))
             self._note_decisions(outcome)
             run.records[index] = outcome
-            if _notable(outcome):
+            if summary_lines([outcome]):
                 self.notable.add(index)
         return code
 
@@ -280,12 +280,6 @@ def _status(record: FileRecord) -> str:
     if record.failed:
         return "unreadable"
     return "duplicate" if (record.extra.get("unit") or {}).get("duplicate_of") else record.status
-
-
-def _notable(record: FileRecord) -> bool:
-    """Whether the terminal's section on checks across reports has a line for this record."""
-    return bool(record.status == "missing" or record.extra.get("multi_findings") or record.extra.get("dismissed")
-                or (record.extra.get("unit") or {}).get("duplicate_of"))
 
 
 def summary_lines(records: Iterable[FileRecord]) -> list[str]:
