@@ -49,13 +49,13 @@ class TableDef:
     optional: dict[str, Column] = field(default_factory=dict)  # columns some reports add; checked, not required
 
     def cells(self) -> list[str]:
-        """Canonical cell addresses in reading order."""
-        return [f"{self.name}.{row.key}.{col}" for row in self.rows for col in self.row_columns(row)]
+        """Canonical cell addresses in reading order, as a new list (`addresses` is the shared tuple)."""
+        return list(self.addresses)
 
     @cached_property
     def addresses(self) -> tuple[str, ...]:
-        """`cells()`, made once (a table definition does not change once made)."""
-        return tuple(self.cells())
+        """Canonical cell addresses in reading order, made once (a table definition does not change once made)."""
+        return tuple(f"{self.name}.{row.key}.{col}" for row in self.rows for col in self.row_columns(row))
 
     @cached_property
     def address_set(self) -> frozenset[str]:
