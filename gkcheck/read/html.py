@@ -30,8 +30,9 @@ _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 # Private-use characters that mark tables, images, rows, cells and cell fields in the page text the stylesheet
 # below writes. A page's own marks (as characters or as character references) are removed before it is parsed.
 _MARKS = _TABLE_MARK, _IMAGE_MARK, _ROW_MARK, _CELL_MARK, _FIELD_MARK = tuple("\ue000\ue001\ue002\ue003\ue004")
-_ANY_MARK = re.compile("[\ue000-\ue004]|&#(?:[xX]0*[eE]00[0-4]|0*5734[4-8]);?")
-_MARK_REFERENCES = re.compile("&#(?:[xX]0*[eE]00[0-4]|0*5734[4-8])")
+_MARK_REFERENCE = "&#(?:[xX]0*[eE]00[0-4]|0*5734[4-8])"  # a mark written as a character reference
+_MARK_REFERENCES = re.compile(_MARK_REFERENCE)
+_ANY_MARK = re.compile(f"[\ue000-\ue004]|{_MARK_REFERENCE};?")
 # <meta> tags that state page facts (publication date, issuer, title, site): kept as `meta:<name>` metadata
 PAGE_META_TAGS = (
     "pubdate", "publishdate", "firstpublishedtime", "articlepublishdate", "publishtime", "article:published_time",
