@@ -9,6 +9,8 @@ import re
 import zipfile
 import zlib
 
+from gkcheck.outdir import errno_text
+
 _ZIP = (  # zipfile's messages, by their start
     ("File is not a zip file", "不是 ZIP 格式的文件"),
     ("Truncated file header", "文件头不完整，文件被截断"),
@@ -58,8 +60,6 @@ def cause_text(exc: BaseException) -> str:
     if type(exc).__module__ == "sqlite3":
         return next((cn for start, cn in _SQLITE if text.startswith(start)), "数据库错误")
     if isinstance(exc, OSError) and exc.errno:
-        from gkcheck.outdir import errno_text
-
         return errno_text(exc)
     line = getattr(exc, "lineno", None)
     if type(exc).__name__ == "XMLSyntaxError":
